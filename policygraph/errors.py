@@ -1,0 +1,41 @@
+"""One exception tree, so the CLI and the API can turn every domain error into one message.
+
+Nothing outside ``cli.py`` and ``api/`` catches broad exceptions; everything else raises one of these.
+"""
+from __future__ import annotations
+
+
+class PolicyGraphError(Exception):
+    """Root of every error PolicyGraph raises on purpose."""
+
+
+class InputError(PolicyGraphError):
+    """A document cannot be read or parsed: missing, empty, binary, undecodable, too big, or with no structure.
+
+    ``path`` names the file so the one-line message can tell the user which one to fix.
+    """
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+class NotFound(PolicyGraphError):
+    """A node, plan or reference that the store does not hold."""
+
+
+class Ambiguous(PolicyGraphError):
+    """A readable reference matches more than one node; ``candidates`` lists them so the caller can choose."""
+
+    def __init__(self, message: str, candidates: list[str]) -> None:
+        self.candidates = candidates
+        super().__init__(message)
+
+
+class StoreError(PolicyGraphError):
+    """The store cannot be opened, reached or written (locked file, server down, bad URL)."""
+
+
+class ConfigError(PolicyGraphError):
+    """A setting is missing or wrong (no token configured, bad credentials file)."""

@@ -1,0 +1,2 @@
+"""Measure the loaders and the aligner against hand-checked gold files (``policygraph eval …``)."""
+from __future__ import annotations

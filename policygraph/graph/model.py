@@ -1,0 +1,181 @@
+"""The graph model: typed nodes and edges, and how a plan tree becomes a graph fragment.
+
+A *fragment* is everything one document contributes. Nodes a document owns (its Plan, Measures,
+Indicators) carry ``doc`` = the plan id; nodes several documents share (Agency, Law, Jurisdiction) carry
+``doc=None`` and live as long as some edge points at them. Edges carry the ``doc`` that created them, so
+replacing or deleting a document is "drop what this doc owns, then write the new fragment" — except
+DERIVES_FROM links between measures, which belong to the aligner and to reviewers, not to either document.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from policygraph.loaders.model import AgencyRef, Jurisdiction, Measure, PlanTree
+
+NodeLabel = Literal["Plan", "Measure", "Agency", "Indicator", "Law", "Jurisdiction"]
+EdgeType = Literal[
+    "HAS_MEASURE", "PART_OF", "RESPONSIBLE_FOR", "HAS_TARGET", "CITES", "ISSUED_BY", "WITHIN", "BELONGS_TO",
+    "DERIVES_FROM",
+]
+NODE_LABELS: tuple[str, ...] = ("Plan", "Measure", "Agency", "Indicator", "Law", "Jurisdiction")
+EDGE_TYPES: tuple[str, ...] = (
+    "HAS_MEASURE", "PART_OF", "RESPONSIBLE_FOR", "HAS_TARGET", "CITES", "ISSUED_BY", "WITHIN", "BELONGS_TO",
+    "DERIVES_FROM",
+)
+SHARED_LABELS = frozenset({"Agency", "Law", "Jurisdiction"})
+
+
+class Node(BaseModel):
+    """A node: stable id, one label, JSON-serialisable properties, and the owning document (None when shared)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    label: NodeLabel
+    doc: str | None = None
+    props: dict[str, Any] = Field(default_factory=dict)
+
+
+class Edge(BaseModel):
+    """A directed edge with a stable id (derived from its type, ends and distinguishing key)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    type: EdgeType
+    source: str
+    target: str
+    doc: str | None = None
+    props: dict[str, Any] = Field(default_factory=dict)
+
+
+class Fragment(BaseModel):
+    """Everything one document contributes to the graph, ready to be written in one transaction."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    plan_id: str
+    content_hash: str
+    nodes: list[Node]
+    edges: list[Edge]
+
+
+def edge_id(type_: str, source: str, target: str, key: str = "") -> str:
+    """Edge ids are content-derived so that writing the same fragment twice gives the same edges."""
+    raw = f"{type_}|{source}|{target}|{key}"
+    return "e-" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
+
+
+def jurisdiction_id(name: str, parents: list[str]) -> str:
+    """One node per place: 河北区 under 天津市 and 河北省 are different nodes."""
+    return "j-" + hashlib.sha1("|".join([name, *parents]).encode("utf-8")).hexdigest()[:12]
+
+
+def agency_id(name: str) -> str:
+    """One node per canonical body (its name already carries the jurisdiction: 红旗区市场监督管理局)."""
+    return "a-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:12]
+
+
+def law_id(title: str) -> str:
+    """One Law node per distinct title across the whole graph."""
+    return "l-" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:12]
+
+
+def canonical_json(value: Any) -> str:
+    """Stable JSON for properties: sorted keys, Chinese kept readable."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def build_fragment(tree: PlanTree) -> Fragment:
+    """Turn a parsed plan into nodes and edges (no DERIVES_FROM: the aligner adds those)."""
+    b = _FragmentBuilder(tree.plan.id)
+    plan = tree.plan
+    b.node(plan.id, "Plan", doc=True, **plan.model_dump(mode="json", exclude={"id", "jurisdiction"}),
+           jurisdiction=plan.jurisdiction.name, level=plan.jurisdiction.level)
+    j_id = b.jurisdiction(plan.jurisdiction)
+    b.edge("ISSUED_BY", plan.id, j_id)
+    for m in tree.measures:
+        _add_measure(b, plan.id, m)
+    return Fragment(plan_id=plan.id, content_hash=plan.content_hash, nodes=list(b.nodes.values()), edges=b.edges)
+
+
+def _add_measure(b: _FragmentBuilder, plan_id: str, m: Measure) -> None:
+    b.node(m.id, "Measure", doc=True, kind=m.kind, number=m.number, title=m.title, text=m.text,
+           span=list(m.span), order=m.order, plan_id=plan_id, parent_id=m.parent_id)
+    b.edge("HAS_MEASURE", plan_id, m.id)
+    b.edge("PART_OF", m.id, m.parent_id or plan_id, order=m.order)
+    for pos, a in enumerate(m.agencies):
+        a_id = b.agency(a)
+        b.edge("RESPONSIBLE_FOR", a_id, m.id, key=str(pos), role=a.role, as_written=a.as_written,
+               span=list(a.span), position=pos)
+    for pos, ind in enumerate(m.indicators):
+        i_id = "i-" + hashlib.sha1(f"{m.id}|{pos}".encode()).hexdigest()[:16]
+        b.node(i_id, "Indicator", doc=True, **ind.model_dump(mode="json"), measure_id=m.id, plan_id=plan_id)
+        b.edge("HAS_TARGET", m.id, i_id, position=pos)
+    for pos, c in enumerate(m.citations):
+        l_id = law_id(c.title)
+        b.node(l_id, "Law", title=c.title, kind=c.kind)
+        b.edge("CITES", m.id, l_id, key=str(pos), span=list(c.span), kind=c.kind)
+
+
+class _FragmentBuilder:
+    """Collects nodes (deduplicated by id) and edges for one document."""
+
+    def __init__(self, plan_id: str) -> None:
+        self.plan_id = plan_id
+        self.nodes: dict[str, Node] = {}
+        self.edges: list[Edge] = []
+        self._edge_ids: set[str] = set()
+        self._places: dict[str, str] = {}  # name → id of the plan's jurisdiction chain
+
+    def node(self, id_: str, label: NodeLabel, doc: bool = False, **props: Any) -> str:
+        if id_ not in self.nodes:
+            self.nodes[id_] = Node(id=id_, label=label, doc=self.plan_id if doc else None, props=props)
+        return id_
+
+    def edge(self, type_: EdgeType, source: str, target: str, key: str = "", **props: Any) -> None:
+        eid = edge_id(type_, source, target, key)
+        if eid not in self._edge_ids:
+            self._edge_ids.add(eid)
+            self.edges.append(Edge(id=eid, type=type_, source=source, target=target, doc=self.plan_id, props=props))
+
+    def jurisdiction(self, j: Jurisdiction) -> str:
+        """Add the place and its chain of parents, linked by WITHIN."""
+        j_id = jurisdiction_id(j.name, j.parents)
+        self.node(j_id, "Jurisdiction", name=j.name, level=j.level, code=j.code, anonymised=j.anonymised,
+                  parents=j.parents)
+        child_id = j_id
+        for i, parent in enumerate(j.parents):
+            rest = j.parents[i + 1 :]
+            p_id = jurisdiction_id(parent, rest)
+            self.node(p_id, "Jurisdiction", name=parent, level=_parent_level(parent), code=None, anonymised=False,
+                      parents=rest)
+            self.edge("WITHIN", child_id, p_id)
+            self._places.setdefault(parent, p_id)
+            child_id = p_id
+        self._places[j.name] = j_id
+        return j_id
+
+    def agency(self, a: AgencyRef) -> str:
+        a_id = agency_id(a.name)
+        self.node(a_id, "Agency", name=a.name, functions=a.functions, level=a.level, collective=a.collective,
+                  jurisdiction=a.jurisdiction)
+        if a.jurisdiction:
+            j_id = self._places.get(a.jurisdiction) or jurisdiction_id(a.jurisdiction, [])
+            self.node(j_id, "Jurisdiction", name=a.jurisdiction, level=_parent_level(a.jurisdiction), code=None,
+                      anonymised=False, parents=[])
+            self.edge("BELONGS_TO", a_id, j_id)
+        return a_id
+
+
+def _parent_level(name: str) -> str:
+    """Level of an enclosing division from its suffix: 省/自治区 and the four municipalities are province level."""
+    if name.endswith(("省", "自治区")) or name in ("北京市", "天津市", "上海市", "重庆市"):
+        return "province"
+    if name.endswith(("市", "州", "盟", "地区")):
+        return "city"
+    return "county"

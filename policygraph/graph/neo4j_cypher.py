@@ -1,0 +1,221 @@
+"""Every Cypher statement of the Neo4j store, in one place.
+
+Values always travel as parameters, written in batches as ``UNWIND $rows AS row``. Labels, relationship
+types and property keys cannot be parameters in Cypher, so the few statements that need one are built by a
+function that first checks it against the model's fixed vocabulary (``NODE_LABELS``, ``EDGE_TYPES`` and the
+``NODE_KEYS`` / ``EDGE_KEYS`` below); nothing else is ever put into a query's text.
+
+Storage model: every graph node is ``(:Node:<Label> {id, doc, props_json, <a few copied keys>})``; every edge
+is ``[:<TYPE> {id, doc, props_json, <a few copied keys>}]``. ``props_json`` is the truth that is read back
+(so round trips are exact); the copied keys exist only for indexes and hand-written Cypher. Outside the
+model: ``(:Document {plan_id, content_hash, loaded_at})``, the review log ``(:Review {seq, …})`` and the
+counter that numbers it, ``(:Sequence {name, value})``.
+"""
+from __future__ import annotations
+
+from policygraph.errors import StoreError
+from policygraph.graph.model import EDGE_TYPES, NODE_LABELS
+
+LINK_TYPE = "DERIVES_FROM"
+
+#: Properties copied from ``props`` to top-level node properties, per label (indexed: see SCHEMA).
+NODE_KEYS: dict[str, tuple[str, ...]] = {
+    "Plan": ("title", "level", "year", "kind"),
+    "Measure": ("kind", "plan_id", "parent_id", "number"),
+    "Agency": ("name", "level"),
+    "Indicator": ("metric", "plan_id", "measure_id"),
+    "Law": ("title", "kind"),
+    "Jurisdiction": ("name", "level"),
+}
+#: Properties copied from ``props`` to top-level relationship properties, per type.
+EDGE_KEYS: dict[str, tuple[str, ...]] = {
+    "PART_OF": ("order",),
+    "RESPONSIBLE_FOR": ("role", "position"),
+    "HAS_TARGET": ("position",),
+    "CITES": ("kind",),
+    "DERIVES_FROM": ("status", "level", "score"),
+}
+_INDEXED_NODE_KEYS = (("Plan", "level"), ("Measure", "kind"), ("Measure", "plan_id"), ("Agency", "name"),
+                      ("Law", "title"), ("Jurisdiction", "name"), ("Indicator", "plan_id"))
+
+
+def label(name: str) -> str:
+    """A node label from the model's whitelist, safe to place in a query's text."""
+    if name not in NODE_LABELS:
+        raise StoreError(f"unknown node label {name!r}; expected one of {', '.join(NODE_LABELS)}")
+    return name
+
+
+def rel_type(name: str) -> str:
+    """A relationship type from the model's whitelist, safe to place in a query's text."""
+    if name not in EDGE_TYPES:
+        raise StoreError(f"unknown edge type {name!r}; expected one of {', '.join(EDGE_TYPES)}")
+    return name
+
+
+# ---- schema ---------------------------------------------------------------------------------------------
+def schema() -> dict[str, str]:
+    """Constraints and indexes by name, each created at connect when missing (``IF NOT EXISTS``)."""
+    out = {
+        "node_id": "CREATE CONSTRAINT node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE",
+        "document_plan_id": "CREATE CONSTRAINT document_plan_id IF NOT EXISTS "
+                            "FOR (d:Document) REQUIRE d.plan_id IS UNIQUE",
+        "review_seq": "CREATE CONSTRAINT review_seq IF NOT EXISTS FOR (r:Review) REQUIRE r.seq IS UNIQUE",
+        "sequence_name": "CREATE CONSTRAINT sequence_name IF NOT EXISTS FOR (s:Sequence) REQUIRE s.name IS UNIQUE",
+        "node_doc": "CREATE INDEX node_doc IF NOT EXISTS FOR (n:Node) ON (n.doc)",
+    }
+    for lab, key in _INDEXED_NODE_KEYS:
+        name = f"{lab.lower()}_{key}"
+        out[name] = f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{label(lab)}) ON (n.{key})"
+    for t in EDGE_TYPES:
+        for key in ("id", "doc"):
+            name = f"rel_{t.lower()}_{key}"
+            out[name] = f"CREATE INDEX {name} IF NOT EXISTS FOR ()-[r:{rel_type(t)}]-() ON (r.{key})"
+    out["rel_derives_from_status"] = ("CREATE INDEX rel_derives_from_status IF NOT EXISTS "
+                                      "FOR ()-[r:DERIVES_FROM]-() ON (r.status)")
+    return out
+
+
+SCHEMA_NAMES = "SHOW CONSTRAINTS YIELD name RETURN name UNION SHOW INDEXES YIELD name RETURN name"
+AWAIT_INDEXES = "CALL db.awaitIndexes(300)"
+
+# ---- documents ----------------------------------------------------------------------------------------
+DOCUMENT_HASH = "MATCH (d:Document {plan_id: $plan_id}) RETURN d.content_hash AS hash"
+UPSERT_DOCUMENT = """
+MERGE (d:Document {plan_id: $plan_id})
+SET d.content_hash = $content_hash, d.loaded_at = $loaded_at
+"""
+DELETE_DOCUMENT = "MATCH (d:Document {plan_id: $plan_id}) DELETE d"
+
+
+def delete_owned_edges(type_: str) -> str:
+    """Drop one type of edge a document owns; return the ends, whose shared nodes may now be orphans.
+
+    Called once per type (never for DERIVES_FROM, which outlives a replacement) so each uses its index.
+    """
+    if type_ == LINK_TYPE:
+        raise StoreError("DERIVES_FROM links are not owned by a document")
+    return f"""
+MATCH (s:Node)-[r:{rel_type(type_)}]->(t:Node) WHERE r.doc = $doc
+WITH r, s.id AS sid, t.id AS tid
+DELETE r
+RETURN count(*) AS n, collect(sid) + collect(tid) AS ends
+"""
+
+
+# Nodes a document owns that its new version no longer has. DETACH also drops the DERIVES_FROM links that
+# touch them (the sqlite store deletes those as "dangling"); measures kept by id keep their links.
+DELETE_OWNED_NODES_EXCEPT = """
+MATCH (n:Node) WHERE n.doc = $doc AND NOT n.id IN $keep
+DETACH DELETE n
+RETURN count(*) AS n
+"""
+
+# A shared node (Agency, Law, Jurisdiction) lives while some edge touches it.
+DELETE_ORPHANS = """
+UNWIND $ids AS id
+MATCH (n:Node {id: id}) WHERE n.doc IS NULL AND NOT EXISTS { (n)--() }
+DETACH DELETE n
+RETURN count(*) AS n
+"""
+
+
+def upsert_nodes(label_: str) -> str:
+    """Create or overwrite nodes of one label; rows are ``{id, doc, props_json, top}``.
+
+    A node that changed label loses its other labels; ``top`` always carries every copied key (None when
+    absent), so ``+=`` also removes copies of keys the new props no longer have.
+    """
+    others = ":".join(label(x) for x in NODE_LABELS if x != label_)
+    return f"""
+UNWIND $rows AS row
+MERGE (n:Node {{id: row.id}})
+REMOVE n:{others}
+SET n:{label(label_)}, n.doc = row.doc, n.props_json = row.props_json
+SET n += row.top
+RETURN count(n) AS n
+"""
+
+
+def upsert_edges(type_: str) -> str:
+    """Create or overwrite edges of one type between existing nodes; rows are ``{id, source, target, doc,
+    props_json, top}``. Returns how many were written, so the caller can tell a row whose end is missing."""
+    return f"""
+UNWIND $rows AS row
+MATCH (s:Node {{id: row.source}})
+MATCH (t:Node {{id: row.target}})
+MERGE (s)-[r:{rel_type(type_)} {{id: row.id}}]->(t)
+SET r.doc = row.doc, r.props_json = row.props_json
+SET r += row.top
+RETURN count(r) AS n
+"""
+
+
+def delete_edges_by_id(type_: str) -> str:
+    """Remove edges of one type by id wherever they are (``put_link`` may move a link to other ends)."""
+    return f"""
+UNWIND $ids AS id
+MATCH ()-[r:{rel_type(type_)} {{id: id}}]->()
+DELETE r
+"""
+
+
+# ---- reading ------------------------------------------------------------------------------------------
+_NODE_FIELDS = ("n.id AS id, [l IN labels(n) WHERE l <> 'Node'][0] AS label, n.doc AS doc, "
+                "n.props_json AS props_json")
+GET_NODE = f"MATCH (n:Node {{id: $id}}) RETURN {_NODE_FIELDS}"
+
+
+def find_nodes(label_: str, key: str | None = None) -> str:
+    """Nodes of one label, optionally narrowed by one copied (indexed) key equal to ``$value``."""
+    if key is None:
+        return f"MATCH (n:{label(label_)}) RETURN {_NODE_FIELDS}"
+    if key not in NODE_KEYS[label_]:
+        raise StoreError(f"{key!r} is not a top-level property of {label_}")
+    return f"MATCH (n:{label(label_)}) WHERE n.{key} = $value RETURN {_NODE_FIELDS}"
+
+
+def edges(type_: str | None, by_source: bool, by_target: bool) -> str:
+    """Edges of one type (or all), optionally from ``$source`` and/or to ``$target``."""
+    rel = f"[r:{rel_type(type_)}]" if type_ is not None else "[r]"
+    s = "(s:Node {id: $source})" if by_source else "(s:Node)"
+    t = "(t:Node {id: $target})" if by_target else "(t:Node)"
+    return (f"MATCH {s}-{rel}->{t} RETURN r.id AS id, type(r) AS type, s.id AS source, t.id AS target, "
+            "r.doc AS doc, r.props_json AS props_json")
+
+
+def counts() -> str:
+    """One row per label and per type; each ``count`` is answered from Neo4j's count store."""
+    parts = [f"MATCH (n:{label(lab)}) RETURN 'nodes' AS kind, '{lab}' AS name, count(n) AS n"
+             for lab in NODE_LABELS]
+    parts += [f"MATCH ()-[r:{rel_type(t)}]->() RETURN 'edges' AS kind, '{t}' AS name, count(r) AS n"
+              for t in EDGE_TYPES]
+    return "\nUNION ALL\n".join(parts)
+
+
+# ---- links and reviews -------------------------------------------------------------------------------
+DELETE_INFERRED_LINKS = """
+MATCH (s:Node)-[r:DERIVES_FROM]->(t:Node)
+WHERE r.status = 'inferred' AND s.doc IN $sources AND t.doc IN $targets
+DELETE r
+RETURN count(*) AS n
+"""
+REVIEWED_PAIRS = """
+MATCH (s:Node)-[r:DERIVES_FROM]->(t:Node) WHERE r.status <> 'inferred'
+RETURN s.id AS source, t.id AS target
+"""
+# The counter node serialises concurrent appends: the SET takes its write lock until the commit.
+APPEND_REVIEW = """
+MERGE (c:Sequence {name: 'review'})
+SET c.value = coalesce(c.value, 0) + 1
+CREATE (:Review {seq: c.value, source: $source, target: $target, decision: $decision, reviewer: $reviewer,
+                 at: $at, note: $note})
+"""
+ALL_REVIEWS = """
+MATCH (r:Review)
+RETURN r.source AS source, r.target AS target, r.decision AS decision, r.reviewer AS reviewer, r.at AS at,
+       r.note AS note
+ORDER BY r.seq
+"""
+
+CLEAR = "MATCH (n) DETACH DELETE n"

@@ -1,0 +1,266 @@
+"""The Neo4j store: the same graph and the same contract as the sqlite store, on a Neo4j 5 server.
+
+Why it looks like this: one fragment write is one explicit transaction (``session.execute_write``), so a
+killed loader leaves the previous version of the document. Writes are batched per label and per
+relationship type (``UNWIND $rows``) because Cypher cannot take a label as a parameter. Properties are
+stored as canonical JSON and read back from it, so ``get_node``/``edges`` return exactly what the sqlite
+store returns; a few keys are also copied to top-level properties for indexes and for hand-written Cypher.
+
+Where Neo4j differs from sqlite: a relationship cannot point at a missing node, so an edge whose end is not
+stored fails the write with a StoreError (sqlite would keep it dangling), and a measure kept across a
+replacement is updated in place rather than deleted and re-inserted, which is how its DERIVES_FROM links
+survive.
+
+URL: ``neo4j://host:7687?database=neo4j`` (also bolt://, neo4j+s://, bolt+s://); the user and password come
+from ``config.neo4j_credentials()``, never from the URL.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any, TypeVar
+from urllib.parse import parse_qs, urlsplit
+
+import neo4j
+from neo4j.exceptions import DriverError, Neo4jError
+
+from policygraph import config
+from policygraph.errors import NotFound, StoreError
+from policygraph.graph import neo4j_cypher as cy
+from policygraph.graph.model import EDGE_TYPES, NODE_LABELS, Edge, Fragment, Node, canonical_json
+from policygraph.graph.store import (
+    CONCURRENT_READERS, PERSISTENT, TRANSACTIONS, ReviewRecord, Store, WriteResult, WriteStatus,
+)
+
+T = TypeVar("T")
+_SCALARS = (str, int, float, bool)
+
+
+class Neo4jStore(Store):
+    """``neo4j://host:7687`` — a shared server, for many users and for Cypher by hand."""
+
+    name = "neo4j"
+    capabilities = frozenset({TRANSACTIONS, PERSISTENT, CONCURRENT_READERS})
+
+    def __init__(self, uri: str, auth: tuple[str, str] | None = None, database: str | None = None) -> None:
+        self.uri = uri
+        self.database = database
+        with _errors(f"cannot connect to Neo4j at {uri}"):
+            self.driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+            try:
+                self.driver.verify_connectivity()
+                self._ensure_schema()
+            except BaseException:
+                self.driver.close()
+                raise
+
+    @classmethod
+    def from_url(cls, url: str) -> Neo4jStore:
+        parts = urlsplit(url)
+        if parts.username or parts.password:
+            raise StoreError(f"{parts.scheme}://{parts.hostname}: put the Neo4j user and password in "
+                             "NEO4J_USER / NEO4J_PASSWORD or the config file, not in the URL")
+        if not parts.hostname:
+            raise StoreError(f"{url}: give a server, e.g. neo4j://localhost:7687")
+        database = parse_qs(parts.query).get("database", [None])[0]
+        return cls(f"{parts.scheme}://{parts.netloc}", config.neo4j_credentials(), database)
+
+    # ---- plumbing ---------------------------------------------------------------------------------------
+    def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        with _errors(f"Neo4j at {self.uri}"):
+            records, _, _ = self.driver.execute_query(query, params, database_=self.database,
+                                                      routing_=neo4j.RoutingControl.READ)
+        return [r.data() for r in records]
+
+    def _write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        """Run ``work`` in one write transaction (retried by the driver on transient errors)."""
+        # The read queries' bookmark manager makes every later read see this write, even on a cluster.
+        bookmarks = self.driver.execute_query_bookmark_manager
+        with _errors(f"Neo4j at {self.uri}"), \
+                self.driver.session(database=self.database, bookmark_manager=bookmarks) as session:
+            return session.execute_write(work)
+
+    def _ensure_schema(self) -> None:
+        """Create the constraints and indexes that are missing (listing first keeps reconnects cheap)."""
+        existing = {r["name"] for r in self._read(cy.SCHEMA_NAMES)}
+        missing = [q for name, q in cy.schema().items() if name not in existing]
+        if not missing:
+            return
+        with self.driver.session(database=self.database) as session:
+            for q in missing:
+                session.run(q).consume()
+            session.run(cy.AWAIT_INDEXES).consume()
+
+    # ---- documents ----------------------------------------------------------------------------------------
+    def document_hash(self, plan_id: str) -> str | None:
+        rows = self._read(cy.DOCUMENT_HASH, plan_id=plan_id)
+        return rows[0]["hash"] if rows else None
+
+    def write_fragment(self, fragment: Fragment) -> WriteResult:
+        def work(tx: neo4j.ManagedTransaction) -> WriteResult:
+            old = tx.run(cy.DOCUMENT_HASH, plan_id=fragment.plan_id).single()
+            if old is not None and old["hash"] == fragment.content_hash:
+                return WriteResult(fragment.plan_id, "unchanged", 0, 0)
+            keep = [n.id for n in fragment.nodes if n.doc == fragment.plan_id]
+            touched = _drop_owned(tx, fragment.plan_id, keep)
+            _upsert_nodes(tx, fragment.nodes)
+            _upsert_edges(tx, fragment.edges, what=f"plan {fragment.plan_id}")
+            tx.run(cy.DELETE_ORPHANS, ids=sorted(touched)).consume()
+            tx.run(cy.UPSERT_DOCUMENT, plan_id=fragment.plan_id, content_hash=fragment.content_hash,
+                   loaded_at=_now()).consume()
+            status: WriteStatus = "replaced" if old is not None else "added"
+            return WriteResult(fragment.plan_id, status, len(fragment.nodes), len(fragment.edges))
+
+        return self._write(work)
+
+    def delete_document(self, plan_id: str) -> bool:
+        def work(tx: neo4j.ManagedTransaction) -> bool:
+            if tx.run(cy.DOCUMENT_HASH, plan_id=plan_id).single() is None:
+                return False
+            touched = _drop_owned(tx, plan_id, keep=[])
+            tx.run(cy.DELETE_ORPHANS, ids=sorted(touched)).consume()
+            tx.run(cy.DELETE_DOCUMENT, plan_id=plan_id).consume()
+            return True
+
+        return self._write(work)
+
+    # ---- reading --------------------------------------------------------------------------------------------
+    def get_node(self, node_id: str) -> Node | None:
+        rows = self._read(cy.GET_NODE, id=node_id)
+        return _node(rows[0]) if rows else None
+
+    def find_nodes(self, label: str, **props: Any) -> list[Node]:
+        """Equality is decided in Python on the JSON props (as sqlite does); one string-valued copied key,
+        when given, narrows the candidates through its index first."""
+        if label not in NODE_LABELS:
+            return []
+        key = next((k for k, v in props.items() if k in cy.NODE_KEYS[label] and isinstance(v, str)), None)
+        rows = self._read(cy.find_nodes(label, key), value=props[key] if key else None)
+        nodes = [_node(r) for r in rows]
+        return sorted((n for n in nodes if all(n.props.get(k) == v for k, v in props.items())),
+                      key=lambda n: n.id)
+
+    def edges(self, type: str | None = None, source: str | None = None, target: str | None = None) -> list[Edge]:
+        if type is not None and type not in EDGE_TYPES:
+            return []
+        rows = self._read(cy.edges(type, source is not None, target is not None), source=source, target=target)
+        return sorted((_edge(r) for r in rows), key=lambda e: e.id)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {"nodes": {lab: 0 for lab in NODE_LABELS},
+                                          "edges": {t: 0 for t in EDGE_TYPES}}
+        for r in self._read(cy.counts()):
+            out[r["kind"]][r["name"]] = r["n"]
+        return out
+
+    # ---- links and reviews ----------------------------------------------------------------------------------
+    def replace_inferred_links(self, source_plans: Iterable[str], target_plans: Iterable[str],
+                               links: list[Edge]) -> int:
+        sources, targets = list(source_plans), list(target_plans)
+
+        def work(tx: neo4j.ManagedTransaction) -> int:
+            tx.run(cy.DELETE_INFERRED_LINKS, sources=sources, targets=targets).consume()
+            keep_out = {(r["source"], r["target"]) for r in tx.run(cy.REVIEWED_PAIRS)}
+            keep_out |= _rejected(tx)
+            new = [e for e in links if (e.source, e.target) not in keep_out]
+            _upsert_edges(tx, new, what="links")
+            return len(new)
+
+        return self._write(work)
+
+    def put_link(self, link: Edge) -> None:
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            tx.run(cy.delete_edges_by_id(link.type), ids=[link.id]).consume()
+            _upsert_edges(tx, [link], what="link")
+
+        self._write(work)
+
+    def append_review(self, record: ReviewRecord) -> None:
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            tx.run(cy.APPEND_REVIEW, source=record.source, target=record.target, decision=record.decision,
+                   reviewer=record.reviewer, at=record.at, note=record.note).consume()
+
+        self._write(work)
+
+    def reviews(self) -> list[ReviewRecord]:
+        return [ReviewRecord(**r) for r in self._read(cy.ALL_REVIEWS)]
+
+    def clear(self) -> None:
+        """Delete every node, edge, document record and review (tests start from an empty server)."""
+        self._write(lambda tx: tx.run(cy.CLEAR).consume())
+
+    def close(self) -> None:
+        self.driver.close()
+
+
+# ---- transaction steps -------------------------------------------------------------------------------------
+def _drop_owned(tx: neo4j.ManagedTransaction, plan_id: str, keep: list[str]) -> set[str]:
+    """Delete what a document owns, except nodes it still has (``keep``) and DERIVES_FROM links; return the
+    ends of the dropped edges, the shared nodes that may now be orphans."""
+    touched: set[str] = set()
+    for t in EDGE_TYPES:
+        if t != cy.LINK_TYPE:
+            row = tx.run(cy.delete_owned_edges(t), doc=plan_id).single()
+            touched.update(row["ends"] if row else [])
+    tx.run(cy.DELETE_OWNED_NODES_EXCEPT, doc=plan_id, keep=keep).consume()
+    return touched
+
+
+def _upsert_nodes(tx: neo4j.ManagedTransaction, nodes: list[Node]) -> None:
+    for lab in NODE_LABELS:
+        rows = [{"id": n.id, "doc": n.doc, "props_json": canonical_json(n.props),
+                 "top": _top(n.props, cy.NODE_KEYS[lab])} for n in nodes if n.label == lab]
+        if rows:
+            tx.run(cy.upsert_nodes(lab), rows=rows).consume()
+
+
+def _upsert_edges(tx: neo4j.ManagedTransaction, edges: list[Edge], what: str) -> None:
+    """Write edges per type; an edge whose end node is not stored aborts the whole transaction."""
+    for t in EDGE_TYPES:
+        rows = [{"id": e.id, "source": e.source, "target": e.target, "doc": e.doc,
+                 "props_json": canonical_json(e.props), "top": _top(e.props, cy.EDGE_KEYS.get(t, ()))}
+                for e in edges if e.type == t]
+        if not rows:
+            continue
+        row = tx.run(cy.upsert_edges(t), rows=rows).single()
+        written = row["n"] if row else 0
+        if written < len(rows):
+            raise NotFound(f"{what}: {len(rows) - written} {t} edge(s) point at nodes that are not stored")
+
+
+def _rejected(tx: neo4j.ManagedTransaction) -> set[tuple[str, str]]:
+    """Pairs whose latest review decision is a rejection: the aligner must never re-create them."""
+    latest: dict[tuple[str, str], str] = {}
+    for r in tx.run(cy.ALL_REVIEWS):
+        latest[(r["source"], r["target"])] = r["decision"]
+    return {pair for pair, decision in latest.items() if decision == "rejected"}
+
+
+# ---- conversions ---------------------------------------------------------------------------------------------
+def _top(props: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """The copied keys, every one present (None removes a stale copy); only scalars, which Neo4j can index."""
+    return {k: (v if isinstance(v := props.get(k), _SCALARS) else None) for k in keys}
+
+
+def _node(r: dict[str, Any]) -> Node:
+    return Node(id=r["id"], label=r["label"], doc=r["doc"], props=json.loads(r["props_json"]))
+
+
+def _edge(r: dict[str, Any]) -> Edge:
+    return Edge(id=r["id"], type=r["type"], source=r["source"], target=r["target"], doc=r["doc"],
+                props=json.loads(r["props_json"]))
+
+
+@contextmanager
+def _errors(context: str) -> Iterator[None]:
+    """Driver and server failures become StoreError, the one error the CLI and API report for stores."""
+    try:
+        yield
+    except (Neo4jError, DriverError, OSError) as exc:
+        raise StoreError(f"{context}: {exc}") from exc
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,267 @@
+"""The embedded store: a networkx graph in memory over a SQLite file that is the source of truth.
+
+Why both: SQLite gives atomic, crash-safe writes with nothing to install (WAL mode; a killed load rolls
+back), networkx gives fast traversals. Every write goes to SQLite in one ``BEGIN IMMEDIATE`` transaction
+first and is applied to the in-memory graph only after the commit, so the two never disagree. Another
+process writing the same file is noticed through ``PRAGMA data_version`` and the graph is rebuilt.
+Two writers: the second waits up to ``busy_timeout`` for the first, then fails with a StoreError.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from policygraph.errors import StoreError
+from policygraph.graph import sqlite_sql as sql
+from policygraph.graph.model import EDGE_TYPES, NODE_LABELS, Edge, Fragment, Node, canonical_json
+from policygraph.graph.store import (
+    CONCURRENT_READERS, PERSISTENT, TRANSACTIONS, ReviewRecord, Store, WriteResult,
+)
+
+
+class SqliteStore(Store):
+    """``sqlite:///path/graph.db`` — the default store."""
+
+    name = "sqlite"
+    capabilities = frozenset({TRANSACTIONS, PERSISTENT, CONCURRENT_READERS})
+
+    def __init__(self, path: str | Path, busy_timeout_s: float = 30.0) -> None:
+        self.path = Path(path)
+        try:
+            self.db = sqlite3.connect(str(self.path), timeout=busy_timeout_s, isolation_level=None,
+                                      check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(sql.SCHEMA)
+            self.db.execute(sql.SET_META, ("schema_version", sql.SCHEMA_VERSION))
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot open the graph database ({exc})") from exc
+        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        self._by_label: dict[str, set[str]] = defaultdict(set)
+        self._by_type: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
+        self._version = -1
+        self._refresh()
+
+    @classmethod
+    def from_url(cls, url: str) -> SqliteStore:
+        path = url.split("://", 1)[1]
+        if path.startswith("/") and not path.startswith("//"):
+            path = path[1:]  # sqlite:///graph.db is relative, sqlite:////abs/graph.db absolute
+        elif path.startswith("//"):
+            path = path[1:]
+        if not path:
+            raise StoreError(f"{url}: give a file, e.g. sqlite:///policygraph.db")
+        return cls(path)
+
+    # ---- keeping memory in step -------------------------------------------------------------------
+    def _refresh(self) -> None:
+        """Rebuild the in-memory graph when the file changed under us (or at start)."""
+        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        if version == self._version:
+            return
+        g: nx.MultiDiGraph = nx.MultiDiGraph()
+        self._by_label = defaultdict(set)
+        self._by_type = defaultdict(dict)
+        for nid, label, doc, props in self.db.execute(sql.ALL_NODES):
+            g.add_node(nid, label=label, doc=doc, props=json.loads(props))
+            self._by_label[label].add(nid)
+        for eid, type_, src, dst, doc, props in self.db.execute(sql.ALL_EDGES):
+            g.add_edge(src, dst, key=eid, type=type_, doc=doc, props=json.loads(props))
+            self._by_type[type_][eid] = (src, dst)
+        self.graph = g
+        self._version = version
+
+    def _mem_add_node(self, n: Node) -> None:
+        if n.id in self.graph and self.graph.nodes[n.id].get("label") not in (None, n.label):
+            self._by_label[self.graph.nodes[n.id]["label"]].discard(n.id)
+        self.graph.add_node(n.id, label=n.label, doc=n.doc, props=dict(n.props))
+        self._by_label[n.label].add(n.id)
+
+    def _mem_add_edge(self, e: Edge) -> None:
+        self.graph.add_edge(e.source, e.target, key=e.id, type=e.type, doc=e.doc, props=dict(e.props))
+        self._by_type[e.type][e.id] = (e.source, e.target)
+
+    def _mem_remove_edge(self, eid: str) -> None:
+        for edges in self._by_type.values():
+            ends = edges.pop(eid, None)
+            if ends is not None:
+                if self.graph.has_edge(*ends, key=eid):
+                    self.graph.remove_edge(*ends, key=eid)
+                return
+
+    def _mem_remove_node(self, nid: str) -> None:
+        if nid in self.graph:
+            for _, _, eid in list(self.graph.in_edges(nid, keys=True)) + list(self.graph.out_edges(nid, keys=True)):
+                self._mem_remove_edge(eid)
+            self._by_label[self.graph.nodes[nid].get("label", "")].discard(nid)
+            self.graph.remove_node(nid)
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One immediate transaction; the in-memory graph is rebuilt if anything goes wrong."""
+        self._refresh()
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: the graph database is busy (another load is running?): {exc}") from exc
+        try:
+            yield self.db
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            self._version = -1
+            self._refresh()
+            raise
+        # Our own commit bumps nothing in data_version for this connection; remember it as current.
+        self._version = self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    # ---- documents ----------------------------------------------------------------------------------
+    def document_hash(self, plan_id: str) -> str | None:
+        row = self.db.execute(sql.DOCUMENT_HASH, (plan_id,)).fetchone()
+        return row[0] if row else None
+
+    def write_fragment(self, fragment: Fragment) -> WriteResult:
+        with self._write() as db:
+            old = db.execute(sql.DOCUMENT_HASH, (fragment.plan_id,)).fetchone()
+            if old and old[0] == fragment.content_hash:
+                return WriteResult(fragment.plan_id, "unchanged", 0, 0)
+            removed_nodes, removed_edges, touched = self._drop_owned(db, fragment.plan_id)
+            db.executemany(sql.UPSERT_NODE, [(n.id, n.label, n.doc, canonical_json(n.props)) for n in fragment.nodes])
+            db.executemany(sql.UPSERT_EDGE, [(e.id, e.type, e.source, e.target, e.doc, canonical_json(e.props))
+                                            for e in fragment.edges])
+            dangling = [r[0] for r in db.execute(sql.DANGLING_LINKS)]
+            db.executemany(sql.DELETE_EDGE, [(d,) for d in dangling])
+            orphans = self._orphans(db, touched)
+            db.executemany(sql.DELETE_NODE, [(o,) for o in orphans])
+            db.execute(sql.UPSERT_DOCUMENT, (fragment.plan_id, fragment.content_hash, _now()))
+        for eid in removed_edges + dangling:
+            self._mem_remove_edge(eid)
+        for nid in removed_nodes + orphans:
+            self._mem_remove_node(nid)
+        for n in fragment.nodes:
+            self._mem_add_node(n)
+        for e in fragment.edges:
+            self._mem_add_edge(e)
+        status = "replaced" if old else "added"
+        return WriteResult(fragment.plan_id, status, len(fragment.nodes), len(fragment.edges))
+
+    def _drop_owned(self, db: sqlite3.Connection, plan_id: str) -> tuple[list[str], list[str], set[str]]:
+        """Delete what a document owns; return removed node ids, edge ids and the shared nodes they touched."""
+        nodes = [r[0] for r in db.execute(sql.OWNED_NODE_IDS, (plan_id,))]
+        rows = db.execute(sql.OWNED_EDGE_ROWS, (plan_id,)).fetchall()
+        touched = {r[1] for r in rows} | {r[2] for r in rows}
+        db.execute(sql.DELETE_OWNED_EDGES, (plan_id,))
+        db.execute(sql.DELETE_OWNED_NODES, (plan_id,))
+        return nodes, [r[0] for r in rows], touched
+
+    @staticmethod
+    def _orphans(db: sqlite3.Connection, candidates: Iterable[str]) -> list[str]:
+        return [c for c in candidates if db.execute(sql.IS_ORPHAN_SHARED, (c,)).fetchone()]
+
+    def delete_document(self, plan_id: str) -> bool:
+        with self._write() as db:
+            if not db.execute(sql.DOCUMENT_HASH, (plan_id,)).fetchone():
+                return False
+            removed_nodes, removed_edges, touched = self._drop_owned(db, plan_id)
+            dangling = [r[0] for r in db.execute(sql.DANGLING_LINKS)]
+            db.executemany(sql.DELETE_EDGE, [(d,) for d in dangling])
+            orphans = self._orphans(db, touched)
+            db.executemany(sql.DELETE_NODE, [(o,) for o in orphans])
+            db.execute(sql.DELETE_DOCUMENT, (plan_id,))
+        for eid in removed_edges + dangling:
+            self._mem_remove_edge(eid)
+        for nid in removed_nodes + orphans:
+            self._mem_remove_node(nid)
+        return True
+
+    # ---- reading ------------------------------------------------------------------------------------
+    def get_node(self, node_id: str) -> Node | None:
+        self._refresh()
+        data = self.graph.nodes.get(node_id)
+        if not data or "label" not in data:
+            return None
+        return Node(id=node_id, label=data["label"], doc=data["doc"], props=data["props"])
+
+    def find_nodes(self, label: str, **props: Any) -> list[Node]:
+        self._refresh()
+        out = []
+        for nid in sorted(self._by_label.get(label, ())):
+            data = self.graph.nodes[nid]
+            if all(data["props"].get(k) == v for k, v in props.items()):
+                out.append(Node(id=nid, label=label, doc=data["doc"], props=data["props"]))
+        return out
+
+    def edges(self, type: str | None = None, source: str | None = None, target: str | None = None) -> list[Edge]:
+        self._refresh()
+        g = self.graph
+        if source is not None:
+            triples = g.out_edges(source, keys=True, data=True) if source in g else []
+        elif target is not None:
+            triples = g.in_edges(target, keys=True, data=True) if target in g else []
+        else:
+            types = [type] if type else list(self._by_type)
+            triples = [(u, v, k, g.edges[u, v, k]) for t in types for k, (u, v) in self._by_type.get(t, {}).items()]
+        out = [Edge(id=k, type=d["type"], source=u, target=v, doc=d["doc"], props=d["props"])
+               for u, v, k, d in triples
+               if (type is None or d["type"] == type) and (target is None or v == target)]
+        return sorted(out, key=lambda e: e.id)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        self._refresh()
+        return {"nodes": {lab: len(self._by_label.get(lab, ())) for lab in NODE_LABELS},
+                "edges": {t: len(self._by_type.get(t, {})) for t in EDGE_TYPES}}
+
+    # ---- links and reviews -------------------------------------------------------------------------
+    def replace_inferred_links(self, source_plans: Iterable[str], target_plans: Iterable[str],
+                               links: list[Edge]) -> int:
+        sources, targets = list(source_plans), list(target_plans)
+        with self._write() as db:
+            old = [r[0] for s in sources for t in targets for r in db.execute(sql.INFERRED_LINKS_FROM, (s, t))]
+            db.executemany(sql.DELETE_EDGE, [(o,) for o in old])
+            keep_out = {(r[0], r[1]) for r in db.execute(sql.REVIEWED_PAIRS)} | _rejected(db)
+            new = [e for e in links if (e.source, e.target) not in keep_out]
+            db.executemany(sql.UPSERT_EDGE, [(e.id, e.type, e.source, e.target, e.doc, canonical_json(e.props))
+                                            for e in new])
+        for eid in old:
+            self._mem_remove_edge(eid)
+        for e in new:
+            self._mem_add_edge(e)
+        return len(new)
+
+    def put_link(self, link: Edge) -> None:
+        with self._write() as db:
+            db.execute(sql.UPSERT_EDGE, (link.id, link.type, link.source, link.target, link.doc,
+                                         canonical_json(link.props)))
+        self._mem_remove_edge(link.id)
+        self._mem_add_edge(link)
+
+    def append_review(self, record: ReviewRecord) -> None:
+        with self._write() as db:
+            db.execute(sql.APPEND_REVIEW, (record.source, record.target, record.decision, record.reviewer,
+                                           record.at, record.note))
+
+    def reviews(self) -> list[ReviewRecord]:
+        return [ReviewRecord(*row) for row in self.db.execute(sql.ALL_REVIEWS)]
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _rejected(db: sqlite3.Connection) -> set[tuple[str, str]]:
+    """Pairs whose latest review decision is a rejection: the aligner must never re-create them."""
+    latest: dict[tuple[str, str], str] = {}
+    for source, target, decision, *_ in db.execute(sql.ALL_REVIEWS):
+        latest[(source, target)] = decision
+    return {pair for pair, decision in latest.items() if decision == "rejected"}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,197 @@
+"""One interface over every graph store, and a registry that opens a store from a URL.
+
+Modelled on rdflib's ``Store``: the base class states the contract in docstrings and declares what a
+backend can do as capability flags; the few traversals the queries need have default implementations
+built from the required primitives, so a new backend only has to write the primitives. Backends are
+registered by URL scheme and imported lazily, so the Neo4j driver stays optional for embedded users.
+
+Contract every store keeps (tests/test_store_contract.py runs it against each registered store):
+- ``write_fragment`` is one transaction: afterwards the document is in the store completely or not at all;
+  writing a fragment whose ``content_hash`` is already stored changes nothing and says "unchanged";
+- replacing a document keeps DERIVES_FROM links whose two measures still exist (same id = same text);
+- shared nodes (Agency, Law, Jurisdiction) disappear when no edge references them any more;
+- review decisions are also appended to a review log that nothing ever deletes.
+"""
+from __future__ import annotations
+
+import importlib
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from policygraph.errors import StoreError
+from policygraph.graph.model import EDGE_TYPES, NODE_LABELS, Edge, Fragment, Node
+
+WriteStatus = Literal["added", "replaced", "unchanged"]
+
+# Capability flags (see Store.capabilities).
+TRANSACTIONS = "transactions"  # a fragment write is atomic even if the process is killed
+PERSISTENT = "persistent"  # data survives closing the store
+FULLTEXT = "fulltext"  # search() uses an index rather than a scan
+CONCURRENT_READERS = "concurrent_readers"  # other processes may read while one writes
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What a document write did, for the load summary."""
+
+    plan_id: str
+    status: WriteStatus
+    nodes: int
+    edges: int
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """One reviewer decision on a DERIVES_FROM link, kept in the append-only review log."""
+
+    source: str
+    target: str
+    decision: Literal["confirmed", "rejected", "added"]
+    reviewer: str
+    at: str
+    note: str = ""
+
+
+class Store(ABC):
+    """A graph store. Subclasses implement the abstract primitives; the rest have defaults."""
+
+    #: Capability flags this backend provides (TRANSACTIONS, PERSISTENT, FULLTEXT, CONCURRENT_READERS).
+    capabilities: frozenset[str] = frozenset()
+    #: Registry name, also the URL scheme that selects it.
+    name: str = ""
+
+    # ---- documents -------------------------------------------------------------------------------
+    @abstractmethod
+    def document_hash(self, plan_id: str) -> str | None:
+        """Content hash of the stored version of a plan, or None when the plan is not stored."""
+
+    @abstractmethod
+    def write_fragment(self, fragment: Fragment) -> WriteResult:
+        """Add or replace one document in one transaction (see the module's contract)."""
+
+    @abstractmethod
+    def delete_document(self, plan_id: str) -> bool:
+        """Remove a document, its owned nodes and edges and links touching its measures; False if absent."""
+
+    # ---- reading ---------------------------------------------------------------------------------
+    @abstractmethod
+    def get_node(self, node_id: str) -> Node | None:
+        """The node with this id, or None."""
+
+    @abstractmethod
+    def find_nodes(self, label: str, **props: Any) -> list[Node]:
+        """Nodes with ``label`` whose properties equal every given value, ordered by id."""
+
+    @abstractmethod
+    def edges(self, type: str | None = None, source: str | None = None, target: str | None = None) -> list[Edge]:
+        """Edges matching every given field, ordered by id."""
+
+    @abstractmethod
+    def counts(self) -> dict[str, dict[str, int]]:
+        """``{"nodes": {label: n}, "edges": {type: n}}`` with every label and type present (0 when none)."""
+
+    # ---- alignment links and reviews ---------------------------------------------------------------
+    @abstractmethod
+    def replace_inferred_links(self, source_plans: Iterable[str], target_plans: Iterable[str],
+                               links: list[Edge]) -> int:
+        """In one transaction: drop ``inferred`` DERIVES_FROM links from measures of ``source_plans`` to
+        measures of ``target_plans``, then add ``links`` — skipping any pair that already has a reviewed link
+        or that the review log rejected. Returns the number of links written."""
+
+    @abstractmethod
+    def put_link(self, link: Edge) -> None:
+        """Create or overwrite one DERIVES_FROM link (used for reviews and hand-added links)."""
+
+    @abstractmethod
+    def append_review(self, record: ReviewRecord) -> None:
+        """Append a decision to the review log (never deleted, survives every reload)."""
+
+    @abstractmethod
+    def reviews(self) -> list[ReviewRecord]:
+        """The whole review log, oldest first."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections and files."""
+
+    # ---- defaults built from the primitives ------------------------------------------------------
+    def ping(self) -> bool:
+        """True when the store answers (``/readyz``)."""
+        self.counts()
+        return True
+
+    def plans(self) -> list[Node]:
+        return self.find_nodes("Plan")
+
+    def children(self, node_id: str) -> list[Node]:
+        """Direct children of a plan or measure in document order."""
+        kids = sorted(self.edges("PART_OF", target=node_id), key=lambda e: (e.props.get("order", 0), e.source))
+        return [n for n in (self.get_node(e.source) for e in kids) if n is not None]
+
+    def agencies_of(self, measure_id: str) -> list[tuple[Node, Edge]]:
+        """Bodies responsible for a task, in the order written, with the RESPONSIBLE_FOR edge (role)."""
+        es = sorted(self.edges("RESPONSIBLE_FOR", target=measure_id), key=lambda e: e.props.get("position", 0))
+        return [(n, e) for e in es if (n := self.get_node(e.source)) is not None]
+
+    def tasks_of(self, agency_id: str) -> list[tuple[Node, Edge]]:
+        """Every measure an agency is responsible for, with the edge."""
+        es = self.edges("RESPONSIBLE_FOR", source=agency_id)
+        return [(n, e) for e in es if (n := self.get_node(e.target)) is not None]
+
+    def links(self, status: str | None = None) -> list[Edge]:
+        """DERIVES_FROM links between measures, optionally only those with ``status``."""
+        es = [e for e in self.edges("DERIVES_FROM") if e.props.get("level") != "plan"]
+        return [e for e in es if status is None or e.props.get("status") == status]
+
+    def export(self) -> dict[str, Any]:
+        """The whole graph as node-link JSON (networkx's format), for ``policygraph export``."""
+        nodes = [{"id": n.id, "label": n.label, "doc": n.doc, **n.props} for lab in NODE_LABELS
+                 for n in self.find_nodes(lab)]
+        links = [{"id": e.id, "type": e.type, "source": e.source, "target": e.target, "doc": e.doc, **e.props}
+                 for t in EDGE_TYPES for e in self.edges(t)]
+        return {"directed": True, "multigraph": True, "graph": {}, "nodes": nodes, "links": links}
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# ---- registry -----------------------------------------------------------------------------------
+_REGISTRY: dict[str, str] = {
+    "sqlite": "policygraph.graph.sqlite_store:SqliteStore",
+    "neo4j": "policygraph.graph.neo4j_store:Neo4jStore",
+    "bolt": "policygraph.graph.neo4j_store:Neo4jStore",
+    "neo4j+s": "policygraph.graph.neo4j_store:Neo4jStore",
+    "bolt+s": "policygraph.graph.neo4j_store:Neo4jStore",
+}
+DEFAULT_STORE_URL = "sqlite:///policygraph.db"
+
+
+def register(scheme: str, target: str) -> None:
+    """Register a backend as ``"module:Class"`` for a URL scheme (imported only when used)."""
+    _REGISTRY[scheme] = target
+
+
+def registered() -> list[str]:
+    """The store names in the registry (the contract tests run against each backend class once)."""
+    return sorted(set(_REGISTRY.values()))
+
+
+def open_store(url: str = DEFAULT_STORE_URL) -> Store:
+    """Open the store a URL names: ``sqlite:///path/graph.db`` or ``neo4j://host:7687``."""
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    target = _REGISTRY.get(scheme)
+    if target is None:
+        raise StoreError(f"unknown store URL {url!r}: use sqlite:///path/graph.db or neo4j://host:7687")
+    module_name, cls_name = target.split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise StoreError(f"the {scheme} store needs an optional package: {exc}") from exc
+    cls = getattr(module, cls_name)
+    store: Store = cls.from_url(url)
+    return store

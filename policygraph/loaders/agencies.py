@@ -1,0 +1,175 @@
+"""Read the responsibility parenthesis that closes a task unit into the bodies it names.
+
+County plans end each run of tasks with （区市场监管局牵头，区教体文旅局、公安红旗分局按职责分工负责）.
+The caller finds the parenthesis (its position is a structural question); this module decides whether
+its content names bodies, and resolves each: role, functions, level, jurisdiction, canonical name.
+
+>>> from policygraph.loaders.model import Jurisdiction
+>>> plan = Jurisdiction(name="红旗区", level="county", parents=["新乡市", "河南省"])
+>>> [(a.name, a.role) for a in parse_responsibility("区卫健委牵头，区财政局配合", 0, plan) or []]
+[('红旗区卫生健康委员会', 'lead'), ('红旗区财政局', 'support')]
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from policygraph.loaders.agency_names import Surface, group_of, read_name
+from policygraph.loaders.agency_places import Placed, canonical_name, locate, place_words
+from policygraph.loaders.agency_vocab import Vocabulary, vocabulary
+from policygraph.loaders.model import AgencyRef, Jurisdiction, Role
+
+#: Longer parentheses are prose, not a list of bodies.
+MAX_INNER = 300
+OPEN, CLOSE = "（(", "）)"
+
+
+@dataclass
+class _Item:
+    """One written name between separators; ``start``/``end`` index the compact text."""
+
+    start: int
+    end: int
+    role: Role | None = None
+
+
+def is_responsibility(inner: str) -> bool:
+    """Whether a parenthesis's content names responsible bodies: （县市场监管局负责） yes, （园长） no."""
+    placeholder = Jurisdiction(name="XX县", level="county", parents=[], anonymised=True)
+    return parse_responsibility(inner, 0, placeholder) is not None
+
+
+def parse_responsibility(inner: str, base: int, plan_jurisdiction: Jurisdiction) -> list[AgencyRef] | None:
+    """The bodies named in one responsibility parenthesis, in written order, or None if it names none.
+
+    ``inner`` is the text inside the parenthesis and ``base`` the offset of ``inner[0]`` in the caller's
+    text; spans are ``(base + i, base + j)`` around each name as written. A role word (牵头, 配合,
+    按职责分工负责) applies to the names before it back to the previous role word or ，/；; names with
+    no role word are responsible.
+    """
+    vocab = vocabulary()
+    text, index = _compact(inner)
+    if not text or len(text) > MAX_INNER or _explains(text, vocab):
+        return None
+    places = tuple(place_words(plan_jurisdiction, vocab))
+    items, has_role = _tokenise(text, vocab, lambda left: any(s.known for s in read_name(left, vocab, places)))
+    found: list[tuple[_Item, Surface]] = []
+    group = ""
+    for item in items:
+        written = text[item.start:item.end]
+        surfaces = read_name(written, vocab, places, group)
+        if not surfaces or (not has_role and not all(s.body_like for s in surfaces)):
+            if not has_role:
+                return None
+            continue
+        for surface in surfaces:
+            found.append((item, surface))
+        last = surfaces[-1].entry
+        township = last is not None and last.level == "township"
+        group = group_of(written, vocab) or (group if township else "")
+    if not any(s.counts for _, s in found):
+        return None
+    return _resolve(found, inner, index, base, plan_jurisdiction, vocab)
+
+
+def _resolve(found: list[tuple[_Item, Surface]], inner_text: str, index: list[int], base: int,
+             plan: Jurisdiction, vocab: Vocabulary) -> list[AgencyRef]:
+    """Turn surfaces into AgencyRefs, carrying the last explicit prefix to unprefixed names."""
+    out: list[AgencyRef] = []
+    carry: Placed | None = None
+    for item, surface in found:
+        placed = locate(surface, plan, carry, vocab)
+        if surface.prefix is not None or surface.place is not None or surface.branch_place is not None:
+            carry = placed
+        start, end = item.start + surface.start, item.start + surface.end
+        entry = surface.entry
+        functions = list(entry.functions if entry is not None else surface.functions or (surface.core,))
+        out.append(AgencyRef(
+            as_written="".join(inner_text[index[start]:index[end - 1] + 1].split()),
+            name=canonical_name(surface, placed, plan, vocab),
+            functions=functions,
+            level=placed.level,
+            role=item.role or "responsible",
+            collective=bool((entry is not None and entry.collective) or surface.suffix or surface.each),
+            jurisdiction=placed.jurisdiction,
+            span=(base + index[start], base + index[end - 1] + 1),
+        ))
+    return out
+
+
+def _compact(inner: str) -> tuple[str, list[int]]:
+    """Drop whitespace and nested parentheses, keeping each kept character's offset in ``inner``.
+
+    A page break can split a parenthesis (按职责分\\n\\n工负责 in 003), and a nested （市、区） qualifies
+    the word before it rather than naming bodies.
+    """
+    chars: list[str] = []
+    index: list[int] = []
+    depth = 0
+    for i, ch in enumerate(inner):
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0 and not ch.isspace():
+            chars.append(ch)
+            index.append(i)
+    while chars and chars[-1] in "。.，,；;、":
+        chars.pop()
+        index.pop()
+    return "".join(chars), index
+
+
+def _explains(text: str, vocab: Vocabulary) -> bool:
+    """A parenthesis that defines, qualifies or dates a word: （以下简称“食安委”）, （含定州、辛集市，下同）."""
+    return (any(word in text for word in vocab.not_contains) or text.startswith(vocab.not_starts)
+            or "。" in text or any(ch.isdigit() for ch in text))
+
+
+def _tokenise(text: str, vocab: Vocabulary, is_body: Callable[[str], bool]) -> tuple[list[_Item], bool]:
+    """Split at separators, joiners and role words, and give each name the role word after it."""
+    syntax = vocab.syntax
+    items: list[_Item] = []
+    run_start = 0  # first item the next role word applies to
+    has_role = False
+    start = pos = 0
+    while pos < len(text):
+        word, role = next(((w, r) for w, r in vocab.roles if text.startswith(w, pos)), ("", None))
+        ch = text[pos]
+        skip = len(word) or int(ch in syntax["separators"] or ch in syntax["hard_separators"]) \
+            or _joiner_at(text, start, pos, syntax, is_body)
+        if not skip:
+            pos += 1
+            continue
+        if pos > start:
+            items.append(_Item(start, pos))
+        if role is not None:
+            for item in items[run_start:]:
+                item.role = item.role or role
+            has_role = True
+        if role is not None or ch in syntax["hard_separators"]:
+            run_start = len(items)
+        start = pos = pos + skip
+    if pos > start:
+        items.append(_Item(start, pos))
+    return items, has_role
+
+
+def _joiner_at(text: str, start: int, pos: int, syntax: dict[str, Any], is_body: Callable[[str], bool]) -> int:
+    """Length of a joiner at ``pos`` that separates two bodies, else 0.
+
+    A joiner (及, 等) splits after a body (区科协及区食安委成员单位); a weak one (和) only after a body's
+    last character, so 粮食和物资储备局 and 农业农村和水利局 stay whole while 街道党工委和办事处 splits.
+    """
+    if pos == start:
+        return 0
+    ends_like_body = text[pos - 1] in syntax["body_endings"]
+    for joiner in syntax["joiners"]:
+        if text.startswith(joiner, pos) and pos + len(joiner) < len(text) \
+                and (ends_like_body or is_body(text[start:pos])):
+            return len(joiner)
+    for joiner in syntax["weak_joiners"]:
+        if text.startswith(joiner, pos) and pos + len(joiner) < len(text) and ends_like_body:
+            return len(joiner)
+    return 0

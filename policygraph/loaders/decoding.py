@@ -1,0 +1,306 @@
+"""Bytes → text: the first stage of the pipeline, before any layout repair.
+
+Policy documents arrive as UTF-8 or GB18030 text (most Chinese government sites), as Word files, as saved web
+pages and as PDFs. Everything downstream works on one ``str`` whose offsets are the offsets every span points
+into, so this module only decodes and extracts; it never rewrites wording (that is ``normalising``). The only
+changes made here are the ones that make offsets stable: line endings become ``"\\n"`` and a BOM is dropped.
+
+Every failure is an ``InputError`` naming the file and saying what the user can do, never a library traceback.
+"""
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import tomllib
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import docx
+from charset_normalizer import from_bytes
+from docx.opc.exceptions import PackageNotFoundError
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from lxml import etree
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from policygraph.errors import InputError
+
+MAX_BYTES = 20_000_000
+
+# Bytes that never occur in text files; a share above this means the file is binary.
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27)) + b"\x7f"
+_MAX_CONTROL_SHARE = 0.01
+# GB18030 maps almost any byte string to *something*; text in another encoding shows up as private-use chars.
+_MAX_PRIVATE_USE_SHARE = 0.01
+_NEWLINES = re.compile(r"\r\n?")
+
+_TEXT_SUFFIXES = {"", ".txt", ".md", ".text"}
+_SUFFIX_KIND = {".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf"}
+_LEGACY_SUFFIXES = {".doc": "Word 97-2003 (.doc)", ".wps": "WPS (.wps)", ".rtf": "RTF"}
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A document's text as read from one file: the string every span of the plan tree points into."""
+
+    text: str
+    source_format: str
+    path: str
+
+
+def decode_file(path: str | Path, max_bytes: int = MAX_BYTES) -> Decoded:
+    """Read and decode one document file, whatever its format.
+
+    >>> decode_file("data/corpus/002_269a440a7ea9a2ad.txt").text[:9]
+    '河北区2022年食品'
+    """
+    p = Path(path)
+    name = str(path)
+    if not p.exists():
+        raise InputError(name, "file not found; check the path")
+    if not p.is_file():
+        raise InputError(name, "not a regular file; give the path of one document file")
+    size = p.stat().st_size
+    if size > max_bytes:
+        raise InputError(name, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; split it or raise the limit")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(name, f"cannot be read ({exc.strerror or exc}); check its permissions") from exc
+    return decode_bytes(data, name, max_bytes=max_bytes)
+
+
+def decode_bytes(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> Decoded:
+    """Decode an uploaded document; ``name`` gives the suffix that picks the format and names it in errors.
+
+    The content's magic bytes win over a wrong suffix (a PDF saved as ``.txt`` is still read as a PDF).
+    """
+    if len(data) > max_bytes:
+        raise InputError(name, f"file is {len(data):,} bytes, over the {max_bytes:,}-byte limit; split it or raise the limit")
+    if not data.strip():
+        raise InputError(name, "file is empty; give a document with text in it")
+    kind = _kind(data, name)
+    if kind == "docx":
+        text, fmt = _docx_text(data, name), "docx"
+    elif kind == "pdf":
+        text, fmt = _pdf_text(data, name), "pdf"
+    elif kind == "html":
+        raw, _ = decode_text_bytes(data, name, declared=_declared_charset(data))
+        text, fmt = _html_text(raw, name), "html"
+    else:
+        text, fmt = decode_text_bytes(data, name)
+    text = clean_text(text)
+    if all(ch.isspace() or ch in "\u200b\ufeff" for ch in text):
+        raise InputError(name, "file holds no text (only whitespace); give a document with text in it")
+    return Decoded(text=text, source_format=fmt, path=name)
+
+
+def clean_text(text: str) -> str:
+    """Drop a BOM and turn every line ending into ``"\\n"``, the two changes offsets must not depend on."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return _NEWLINES.sub("\n", text)
+
+
+def decode_text_bytes(data: bytes, name: str, declared: str | None = None) -> tuple[str, str]:
+    """Decode plain-text bytes, returning the text and the encoding used.
+
+    Order matters: a BOM is certain; strict UTF-8 almost never succeeds on other encodings; GB18030 is what
+    Chinese government sites serve when they do not serve UTF-8; charset-normalizer guesses the rest.
+    """
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError as exc:
+                raise InputError(name, f"starts with a {codec} byte-order mark but is not valid {codec}; re-save it as UTF-8") from exc
+    _reject_binary(data, name)
+    candidates = dict.fromkeys(["utf-8"] + ([declared] if declared else []) + ["gb18030"])
+    for codec in candidates:
+        try:
+            text = data.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if codec != "utf-8" and _private_use_share(text) > _MAX_PRIVATE_USE_SHARE:
+            continue
+        return text, _codec_name(codec)
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError(name, "text encoding not recognised; re-save the file as UTF-8")
+    return str(best), _codec_name(best.encoding)
+
+
+def _kind(data: bytes, name: str) -> str:
+    """The format to read: magic bytes first, then the suffix; legacy binary formats are refused."""
+    suffix = Path(name).suffix.lower()
+    if suffix in _LEGACY_SUFFIXES or data.startswith(b"\xd0\xcf\x11\xe0"):
+        label = _LEGACY_SUFFIXES.get(suffix, "legacy Office")
+        raise InputError(name, f"{label} files are not supported; save it as .docx, .pdf or UTF-8 .txt")
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04") and (suffix == ".docx" or b"word/" in data[:4096]):
+        return "docx"
+    if suffix in _SUFFIX_KIND:
+        return _SUFFIX_KIND[suffix]
+    head = data[:1024].lstrip().lower()
+    if suffix not in _TEXT_SUFFIXES and (head.startswith(b"<!doctype html") or head.startswith(b"<html")):
+        return "html"
+    return "text"
+
+
+def _reject_binary(data: bytes, name: str) -> None:
+    """Refuse bytes that are not text: any NUL, or more control bytes than text files ever hold."""
+    if b"\x00" in data:
+        raise InputError(name, "looks like a binary file (contains NUL bytes); give a .txt, .docx, .html or .pdf document")
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    if controls > max(2, _MAX_CONTROL_SHARE * len(data)):
+        raise InputError(name, "looks like a binary file (many control bytes); give a .txt, .docx, .html or .pdf document")
+
+
+def _private_use_share(text: str) -> float:
+    if not text:
+        return 0.0
+    return sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff") / len(text)
+
+
+def _codec_name(codec: str) -> str:
+    """Report codecs under one spelling: 'utf_8' and 'UTF8' are both 'utf-8'; GBK and GB2312 read as GB18030."""
+    c = codec.lower().replace("_", "-")
+    if c in ("utf8", "utf-8"):
+        return "utf-8"
+    if c in ("gbk", "gb2312", "cp936", "gb18030"):
+        return "gb18030"
+    return c
+
+
+# What python-docx, lxml and pypdf raise on damaged input. They signal corruption through many built-in types
+# (a truncated zip is BadZipFile, a missing part KeyError, a broken xref IndexError or TypeError), so the
+# list is wide on purpose; it is caught only around the library call and always re-raised as InputError.
+_LIBRARY_ERRORS: tuple[type[BaseException], ...] = (
+    PackageNotFoundError, PyPdfError, etree.LxmlError, zipfile.BadZipFile, ValueError, KeyError, IndexError,
+    TypeError, AttributeError, OSError, AssertionError, RecursionError,
+)
+_MIN_PDF_CHARS_PER_PAGE = 5
+_HTML_WS = re.compile(r"[ \t\r\n\f]+")
+_HTML_BLOCKS = frozenset(
+    "p div li ul ol h1 h2 h3 h4 h5 h6 tr td th table thead tbody tfoot section article header footer blockquote "
+    "pre dd dt dl hr main aside figure figcaption caption address center title".split()
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+
+
+def _docx_text(data: bytes, name: str) -> str:
+    """Body paragraphs and table cells of a Word file, one per line, in document order."""
+    try:
+        document = docx.Document(io.BytesIO(data))
+        lines: list[str] = []
+        for child in document.element.body.iterchildren():
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                lines.append(Paragraph(child, document).text)
+            elif tag == "tbl":
+                lines.extend(_table_lines(Table(child, document)))
+    except _LIBRARY_ERRORS as exc:
+        raise InputError(name, "is not a readable .docx (damaged, or not a Word file); re-save it from Word or WPS") from exc
+    return "\n".join(lines)
+
+
+def _table_lines(table: Table) -> list[str]:
+    """Each cell's paragraphs on their own lines; a merged cell, which python-docx repeats, is read once."""
+    lines: list[str] = []
+    seen: set[int] = set()
+    for row in table.rows:
+        for cell in row.cells:
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            for block in cell.iter_inner_content():
+                lines.extend(_table_lines(block) if isinstance(block, Table) else [block.text])
+    return lines
+
+
+def _pdf_text(data: bytes, name: str) -> str:
+    """The text layer of a PDF, pages separated by a form feed (the pdftotext convention)."""
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise InputError(name, "PDF is password-protected; remove the password and try again")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except _LIBRARY_ERRORS as exc:
+        raise InputError(name, "is not a readable PDF (damaged or truncated); export it again from its source") from exc
+    chars = sum(1 for page in pages for ch in page if not ch.isspace())
+    if chars < _MIN_PDF_CHARS_PER_PAGE * max(1, len(pages)):
+        raise InputError(name, "PDF has no text layer (a scan); run OCR on it first, or supply the text version")
+    return "\n\f".join(page.rstrip("\n") for page in pages)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The charset a web page declares in its <meta>, widened to GB18030 for the GB family (pages lie low)."""
+    match = _META_CHARSET.search(data[:4096])
+    if not match:
+        return None
+    label = match.group(1).decode("ascii").lower()
+    if label in ("gb2312", "gbk", "gb-2312", "x-gbk", "cp936"):
+        return "gb18030"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def _html_text(raw: str, name: str) -> str:
+    """Visible text of a web page, one block element per line, from its main content area when obvious."""
+    conf = _html_config()
+    tree = LexborHTMLParser(raw)
+    for tag in conf["drop_tags"]:
+        for node in tree.css(tag):
+            node.decompose()
+    root: LexborNode | None = tree.body or tree.root
+    if root is None:
+        raise InputError(name, "web page has no body; save the page again or copy its text into a .txt file")
+    total = len(root.text(strip=True))
+    for selector in conf["content_selectors"]:
+        candidate = tree.css_first(selector)
+        if candidate is not None and len(candidate.text(strip=True)) >= conf["min_share"] * total > 0:
+            root = candidate
+            break
+    lines = (line.strip(" ") for line in "".join(_block_parts(root)).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _block_parts(root: LexborNode) -> list[str]:
+    """Text pieces with a newline around each block element and at each <br>; an explicit stack, so
+    deeply nested markup cannot exhaust Python's recursion limit."""
+    parts: list[str] = []
+    stack: list[LexborNode | str] = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
+        elif item.is_text_node:
+            parts.append(_HTML_WS.sub(" ", item.text_content or ""))
+        elif item.tag == "br":
+            parts.append("\n")
+        elif item.is_element_node or item is root:
+            children = list(item.iter(include_text=True))
+            if item.tag in _HTML_BLOCKS:
+                stack.append("\n")
+                stack.extend(reversed(children))
+                stack.append("\n")
+            else:
+                stack.extend(reversed(children))
+    return parts
+
+
+@lru_cache(maxsize=1)
+def _html_config() -> dict[str, Any]:
+    with resources.files("policygraph").joinpath("data/debris.toml").open("rb") as fh:
+        html: dict[str, Any] = tomllib.load(fh)["html"]
+    return html

@@ -1,0 +1,128 @@
+"""Tie the loaders together: file → decoded text → normalised text → header → tree → enriched PlanTree.
+
+Each step lives in its own module; this one only orders them, maps normalised offsets back to the
+decoded source, and derives stable ids from content so that loading the same document twice gives the
+same ids (and a measure whose text did not change keeps its id across a new version of its plan).
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from pathlib import Path
+from typing import TypeVar
+
+from policygraph.errors import InputError
+from policygraph.loaders.agencies import is_responsibility, parse_responsibility
+from policygraph.loaders.citations import extract_citations
+from policygraph.loaders.decoding import Decoded, decode_bytes, decode_file
+from policygraph.loaders.indicators import extract_indicators
+from policygraph.loaders.model import AgencyRef, Citation, Indicator, Jurisdiction, Measure, Plan, PlanTree
+from policygraph.loaders.normalising import NormalisedText, normalise
+from policygraph.loaders.plan_header import detect_header
+from policygraph.loaders.structure import RawNode, find_structure, first_sentence
+
+_Spanned = TypeVar("_Spanned", AgencyRef, Indicator, Citation)
+
+
+def parse_file(path: str | Path) -> PlanTree:
+    """Parse one document of any supported format into a plan tree (raises InputError on bad input)."""
+    return parse_decoded(decode_file(path))
+
+
+def parse_upload(data: bytes, name: str) -> PlanTree:
+    """Parse bytes received over HTTP; ``name`` gives the format by its suffix and names the file in errors."""
+    return parse_decoded(decode_bytes(data, name))
+
+
+def parse_decoded(decoded: Decoded) -> PlanTree:
+    """Parse already-decoded text; the span of every measure points into ``decoded.text``."""
+    norm = normalise(decoded.text)
+    header = detect_header(norm.text)
+    roots = find_structure(norm.text, header.body_start, is_responsibility)
+    if not roots:
+        raise InputError(
+            decoded.path,
+            "no recognisable structure: expected numbered sections (一、) or items (1. / （一）); "
+            "is this a policy plan?",
+        )
+    jurisdiction = header.jurisdiction
+    plan_id = plan_identity(jurisdiction, header.year, header.title)
+    plan = Plan(
+        id=plan_id,
+        title=header.title,
+        kind=header.kind,
+        year=header.year,
+        jurisdiction=jurisdiction,
+        issuer=header.issuer,
+        source=Path(decoded.path).name,
+        source_format=decoded.source_format,
+        content_hash=hashlib.sha256(decoded.text.encode("utf-8")).hexdigest(),
+        title_span=norm.to_source(*header.title_span),
+    )
+    builder = _TreeBuilder(norm, plan_id, jurisdiction)
+    for order, root in enumerate(roots):
+        builder.add(root, None, (), order)
+    return PlanTree(plan=plan, measures=builder.measures, text=decoded.text)
+
+
+def plan_identity(jurisdiction: Jurisdiction, year: int | None, title: str) -> str:
+    """A plan's id: its jurisdiction (with parents, so two anonymised XX县 differ), year and title."""
+    key = "|".join([jurisdiction.name, *jurisdiction.parents, str(year or ""), title])
+    return "p-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+class _TreeBuilder:
+    """Turns RawNodes into Measures with ids, titles, source spans, agencies, indicators and citations."""
+
+    def __init__(self, norm: NormalisedText, plan_id: str, jurisdiction: Jurisdiction) -> None:
+        self.norm = norm
+        self.plan_id = plan_id
+        self.jurisdiction = jurisdiction
+        self.places = [jurisdiction.name, *jurisdiction.parents]
+        self.measures: list[Measure] = []
+        self._seen: Counter[str] = Counter()
+
+    def add(self, node: RawNode, parent_id: str | None, path: tuple[str, ...], order: int) -> None:
+        text = self.norm.text[node.start : node.end]
+        label = node.number or "task"  # not the order: inserting a task must not change its siblings' ids
+        mid = self._measure_id(node.kind, (*path, label), text)
+        agencies: list[AgencyRef] = []
+        indicators: list[Indicator] = []
+        citations: list[Citation] = []
+        if node.kind == "task":
+            body_end = node.resp[0] - 1 if node.resp else node.end
+            if node.resp:
+                inner = self.norm.text[node.resp[0] : node.resp[1]]
+                agencies = [self._remap(a) for a in parse_responsibility(inner, node.resp[0], self.jurisdiction) or []]
+            body = self.norm.text[node.start : body_end]
+            indicators = [self._remap(i) for i in extract_indicators(body, node.start)]
+            citations = [self._remap(c) for c in extract_citations(body, node.start, self.places)]
+        self.measures.append(
+            Measure(
+                id=mid,
+                parent_id=parent_id,
+                kind=node.kind,  # type: ignore[arg-type]
+                number=node.number,
+                title=first_sentence(text),
+                text=text,
+                span=self.norm.to_source(node.start, node.end),
+                order=order,
+                agencies=agencies,
+                indicators=indicators,
+                citations=citations,
+            )
+        )
+        for child_order, child in enumerate(node.children):
+            self.add(child, mid, (*path, label), child_order)
+
+    def _measure_id(self, kind: str, path: tuple[str, ...], text: str) -> str:
+        """Content-derived: same plan, same place in the tree, same text → same id; duplicates get a suffix."""
+        key = "|".join([self.plan_id, kind, *path, text])
+        self._seen[key] += 1
+        if self._seen[key] > 1:
+            key += f"|{self._seen[key]}"
+        return "m-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+    def _remap(self, item: _Spanned) -> _Spanned:
+        """Move a span from normalised offsets to offsets into the decoded source."""
+        return item.model_copy(update={"span": self.norm.to_source(*item.span)})
