@@ -25,7 +25,8 @@ def _tuples(text: str) -> list[tuple[str, str, float, str]]:
 
 
 def _numbers(s: str) -> list[float]:
-    return [float(n) for n in re.findall(r"\d+(?:\.\d+)?", s)]
+    """Every value the digits in ``s`` can stand for, 万 and 亿 multipliers included."""
+    return [float(n) * f for n in re.findall(r"\d+(?:\.\d+)?", s) for f in (1.0, 1e4, 1e8)]
 
 
 @pytest.mark.parametrize("unit", GOLD_WITH_INDICATORS, ids=lambda u: u["snippet"])
@@ -74,6 +75,10 @@ def test_a_clause_without_subject_measures_what_the_clause_before_does() -> None
     ("提升食品小摊点进入政府划定区域经营的比例，各主城区达到50%以上。",
      ("食品小摊点进入政府划定区域经营的比例（各主城区）", ">=", 50.0, "%")),
     ("加强粮食质量安全监管，新建6个以上省级食用农产品追溯点。", ("新建省级食用农产品追溯点", ">=", 6.0, "个")),
+    ("全年完成食品抽检1.5万批次以上。", ("食品抽检", ">=", 15000.0, "批次")),
+    ("组织开展培训，培训食品从业人员1000人次。", ("培训食品从业人员", "=", 1000.0, "人次")),
+    ("评价性抽检合格率保持在97%以上。", ("评价性抽检合格率", ">=", 97.0, "%")),
+    ("90%的乡镇建成规范化食品安全办公室。", ("乡镇建成规范化食品安全办公室比例", ">=", 90.0, "%")),
     ("电子商务平台经营者平台内食品经营者管理档案建立率100%。",
      ("电子商务平台经营者平台内食品经营者管理档案建立率", ">=", 100.0, "%")),
 ])

@@ -106,6 +106,7 @@ class FeatureIndex:
         self.h_title = self.vectorizer.transform([u.title for u in self.higher]).tocsr()
         self.h_section = self.vectorizer.transform([u.section_title for u in self.higher]).tocsr()
         self.h_concepts = concept_matrix([u.text for u in self.higher])
+        self.h_concept_sets = [frozenset(self.h_concepts[i].indices.tolist()) for i in range(n)]
         df = np.asarray(self.h_concepts.sum(axis=0)).ravel()
         self.concept_idf = np.log((n + 1) / (df + 1)).astype(np.float64)
         # Rare words: in at most 2 measures (or 3% of them in a long plan) and not plan boilerplate.
@@ -176,11 +177,16 @@ class FeatureIndex:
         rel = text - best[rows]
         return np.column_stack([text, title, section, key, rare, func, metric, cite, rel])
 
-    def shared_evidence(self, lower: AlignUnit, c: int) -> list[dict[str, object]]:
-        """Key phrases both texts contain, with their spans: reviewed concepts first, then rare words."""
+    def shared_evidence(self, lower: AlignUnit, c: int, lower_concepts: frozenset[int]) -> list[dict[str, object]]:
+        """Key phrases both texts contain, with their spans: reviewed concepts first, then rare words.
+
+        ``lower_concepts`` are the concept positions the task mentions (a row of ``LowerBatch.concepts``).
+        """
         higher = self.higher[c]
         out: list[dict[str, object]] = []
-        for con in concepts():
+        cs = concepts()
+        for j in sorted(lower_concepts & self.h_concept_sets[c]):
+            con = cs[j]
             src, tgt = _spans(lower.text, con.variants), _spans(higher.text, con.variants)
             if src and tgt:
                 out.append({"phrase": con.name, "source_spans": src, "target_spans": tgt})

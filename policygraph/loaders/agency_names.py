@@ -108,6 +108,11 @@ def _candidates(item: str, vocab: Vocabulary, places: tuple[str, ...]) -> list[t
 
 def _read_one(item: str, vocab: Vocabulary, places: tuple[str, ...], group: str,
               strict: bool = False) -> Surface | None:
+    """Read one name, most certain reading first: exact alias (with or without a place prefix), then
+    one-character typos, then keywords of an unlisted bureau, then a generic body ending.
+
+    ``strict`` stops after exact readings; it is used when guessing where a missing separator was.
+    """
     each = False
     for word in vocab.syntax["qualifiers"]:
         if item.startswith(word) and len(item) > len(word):

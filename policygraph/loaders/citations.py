@@ -140,7 +140,8 @@ def _bare(text: str, places: Sequence[str], taken: list[tuple[int, int]], v: _Vo
         listed = last_end >= 0 and text[last_end:m.start()].strip() in ("、", "和", "及", "以及", "与")
         if not (before.endswith(v.bare_verbs) or listed):
             continue
-        end = _plan_end(text, m.end(), v)
+        following = pattern.search(text, m.end())  # a second place starts a second plan
+        end = _plan_end(text[:following.start()] if following else text, m.end(), v)
         if end is not None:
             out.append((m.start(), end, text[m.start():end]))
             last_end = end

@@ -12,13 +12,9 @@ All vocabulary lives in ``data/indicators.toml``; the rules below only say where
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-from typing import Any, cast
 
-from policygraph.errors import ConfigError
+from policygraph.loaders.indicator_vocab import Vocab, vocab
 from policygraph.loaders.model import Comparator, Indicator
 
 _CLAUSE_BREAKS = "，,；;。！!？?：:\n"
@@ -75,8 +71,12 @@ def extract_indicators(text: str, base: int = 0) -> list[Indicator]:
 
 def _read_number(text: str, m: re.Match[str], v: Vocab) -> _Number | None:
     """The number at ``m`` with unit and comparators, or None for years, dates, ranges, ISO22000, 等4种."""
-    start, pos = m.start(), m.end()
+    start, pos, factor = m.start(), m.end(), 1.0
+    if len(m.group()) > 15:  # a code or an identifier, never a target
+        return None
     unit_m = v.unit_re.match(text, pos)
+    if unit_m is None and text[pos:pos + 1] in v.multipliers:  # 1.5万批次 → 15000 批次
+        factor, unit_m = v.multipliers[text[pos]], v.unit_re.match(text, pos + 1)
     if unit_m is None:
         return None
     left = text[:start].rstrip()
@@ -86,7 +86,7 @@ def _read_number(text: str, m: re.Match[str], v: Vocab) -> _Number | None:
     if after_unit[:1] in _RANGE_MARKS and after_unit[1:2].isdigit():
         return None
     unit = v.unit_aliases.get(unit_m["unit"], unit_m["unit"])
-    num = _Number(start, unit_m.end(), float(m.group()), unit)
+    num = _Number(start, unit_m.end(), float(m.group()) * factor, unit)
     if unit_m["per"]:
         num.per, num.unit = unit_m["per"], f"{unit}/{unit_m['per']}"
     head_end = len(left)
@@ -140,7 +140,7 @@ def _read_target(text: str, num: _Number, found: list[_Found], v: Vocab) -> _Fou
     op: Comparator | None = num.after or num.before
     metric, is_share = "", False
     if head.startswith("每") and not num.rate:
-        metric, unit, obj_end = _per_quantity(text, num, head, rest, clause_start, found, v)
+        metric, unit, obj_end = _per_quantity(text, num, head, clause_start, found, v)
         num.unit, span_end = unit, max(span_end, obj_end)
     elif num.rate:
         op = op or ">="
@@ -206,7 +206,7 @@ def _object(text: str, start: int, clause_end: int) -> tuple[str, int]:
     return text[start:end].strip(), end
 
 
-def _per_quantity(text: str, num: _Number, head: str, rest: str, clause_start: int,
+def _per_quantity(text: str, num: _Number, head: str, clause_start: int,
                   found: list[_Found], v: Vocab) -> tuple[str, str, int]:
     """每万吨粮食产量不少于1个监测样品 → ("…监测样品数（每万吨粮食产量）", "个/万吨").
 
@@ -292,96 +292,3 @@ def _deadline(text: str, pos: int, v: Vocab) -> int | None:
             year = int(m["year"])
     return year
 
-
-@dataclass(frozen=True)
-class Vocab:
-    """The reviewed word lists of ``data/indicators.toml``, sorted longest first and compiled once."""
-
-    before: tuple[tuple[str, Comparator], ...]
-    after: tuple[tuple[str, Comparator], ...]
-    rate_units: tuple[str, ...]
-    countable: frozenset[str]
-    unit_aliases: dict[str, str]
-    fillers: tuple[str, ...]
-    completion: tuple[str, ...]
-    predicate: tuple[str, ...]
-    stop_prefixes: tuple[str, ...]
-    stop_suffixes: tuple[str, ...]
-    drop_chars: str
-    rate_words: tuple[str, ...]
-    share_suffix: str
-    count_suffix: str
-    scope_heads: tuple[str, ...]
-    connectives: tuple[str, ...]
-    unit_re: re.Pattern[str]
-    per_re: re.Pattern[str]
-    per_tail_re: re.Pattern[str]
-    deadline_re: re.Pattern[str]
-
-    def clean(self, phrase: str) -> tuple[str, int]:
-        """A metric from raw words: lead verbs/scopes, quotes, spaces and trailing 要 removed.
-
-        Returns the metric and how many leading characters of ``phrase`` were skipped, for the span.
-        """
-        lead, moved = 0, True
-        while moved:
-            moved = False
-            while lead < len(phrase) and (phrase[lead].isspace() or phrase[lead] in self.drop_chars):
-                lead += 1
-            for p in self.stop_prefixes:
-                if phrase.startswith(p, lead) and not phrase.startswith(self.rate_words, lead + len(p)):
-                    lead, moved = lead + len(p), True
-                    break
-        body = "".join(ch for ch in phrase[lead:] if not ch.isspace() and ch not in self.drop_chars)
-        moved = True
-        while moved and body:
-            moved = False
-            for sfx in (*self.stop_suffixes, "，", "、", ","):
-                if body.endswith(sfx):
-                    body, moved = body[: -len(sfx)], True
-                    break
-        return body, lead
-
-    def share(self, metric: str) -> str:
-        """Name a share: 餐饮服务单位达到清洁厨房标准 → 餐饮服务单位达到清洁厨房标准比例."""
-        return metric if not metric or metric.endswith(self.rate_words) else metric + self.share_suffix
-
-
-def _longest(words: list[str]) -> tuple[str, ...]:
-    return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
-
-
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in _longest(words))
-
-
-@lru_cache(maxsize=1)
-def vocab() -> Vocab:
-    """Load ``data/indicators.toml`` once; a missing or malformed file is a ConfigError."""
-    try:
-        raw: dict[str, Any] = tomllib.loads(
-            resources.files("policygraph.data").joinpath("indicators.toml").read_text(encoding="utf-8"))
-        cmp, units, verbs, metric, dl = (raw["comparators"], raw["units"], raw["verbs"], raw["metric"],
-                                         raw["deadline"])
-        pairs = {side: sorted(((w, cast(Comparator, op)) for op, ws in cmp[side].items() for w in ws),
-                              key=lambda p: (-len(p[0]), p[0])) for side in ("before", "after")}
-        bases = _alternation(units["per_bases"])
-        post = _alternation([a.removeprefix("年") for a in dl["after"] if a.removeprefix("年")])
-        return Vocab(
-            before=tuple(pairs["before"]), after=tuple(pairs["after"]),
-            rate_units=tuple(units["rate"]), countable=frozenset(units["countable"]),
-            unit_aliases=dict(units["aliases"]), fillers=_longest(units["fillers"]),
-            completion=_longest(verbs["completion"]), predicate=_longest(verbs["predicate"]),
-            stop_prefixes=_longest(metric["stop_prefixes"]), stop_suffixes=_longest(metric["stop_suffixes"]),
-            drop_chars=metric["drop_chars"], rate_words=_longest(metric["rate_words"]),
-            share_suffix=metric["share_suffix"], count_suffix=metric["count_suffix"],
-            scope_heads=tuple(metric["scope_heads"]), connectives=_longest(metric["connectives"]),
-            unit_re=re.compile(rf"[ \t]*(?P<unit>{_alternation(units['rate'] + units['count'])})"
-                               rf"(?:/(?P<per>{bases}|[\u4e00-\u9fff]))?"),
-            per_re=re.compile(rf"每个?(?P<base>{bases})"),
-            per_tail_re=re.compile(rf"每个?(?P<base>{bases})\s*$"),
-            deadline_re=re.compile(rf"(?:(?P<pre>{_alternation(dl['before'])})\s*)?(?P<year>(?:19|20)\d{{2}})"
-                                   rf"\s*年(?:\s*(?P<post>{post}))?"),
-        )
-    except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"policygraph/data/indicators.toml: {exc}") from exc

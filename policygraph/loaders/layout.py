@@ -130,7 +130,7 @@ def ends_sentence(text: str) -> bool:
     if text.endswith("）"):
         opening = text.rfind("（")
         if opening < 0:
-            return False
+            return True  # opened on an earlier line: a long group, such as a wrapped list of agencies
         return len(text) - opening - 2 >= 6 or (opening > 0 and text[opening - 1] in _SENTENCE_END)
     return False
 
