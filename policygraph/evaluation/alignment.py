@@ -85,7 +85,7 @@ def load_gold(gold_path: Path, trees: Mapping[str, PlanTree]) -> list[GoldUnit]:
         match = next((i for i, t in texts if t.startswith(snip)), None) or next(
             (i for i, t in texts if snip in t), None)
         parents = {int(p["measure"]): p["label"] for p in g["parents"]}
-        units.append(GoldUnit(g["doc"], g.get("item", ""), g["snippet"], match, parents))
+        units.append(GoldUnit(g["doc"], g.get("item") or "", g["snippet"], match, parents))
     return units
 
 

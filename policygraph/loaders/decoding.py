@@ -215,12 +215,12 @@ def _docx_text(data: bytes, name: str) -> str:
 def _table_lines(table: Table) -> list[str]:
     """Each cell's paragraphs on their own lines; a merged cell, which python-docx repeats, is read once."""
     lines: list[str] = []
-    seen: set[int] = set()
+    seen: set[object] = set()  # the cell elements themselves: holding them keeps lxml proxies unique
     for row in table.rows:
         for cell in row.cells:
-            if id(cell._tc) in seen:
+            if cell._tc in seen:
                 continue
-            seen.add(id(cell._tc))
+            seen.add(cell._tc)
             for block in cell.iter_inner_content():
                 lines.extend(_table_lines(block) if isinstance(block, Table) else [block.text])
     return lines

@@ -153,7 +153,8 @@ def _continues(unit: list[Line], last: Line, nxt: Line, gap: bool, width: int | 
     if width is None:
         # One paragraph per line: only a page break inside a running sentence joins, recognised by a line
         # that already holds a full stop yet stops mid-sentence (003: "…加强婴幼儿配方乳粉质" + "量监管。").
-        return gap and "。" in last.text and not ends_sentence(last.text) and not _numbered(nxt.text)
+        # No blank line is required: a web page or a Word file of the same text has none.
+        return "。" in last.text and not ends_sentence(last.text) and not _numbered(nxt.text)
     full = last.width >= _FULL * width
     ended = ends_sentence(last.text)
     numbered = _numbered(nxt.text)

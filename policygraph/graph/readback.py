@@ -1,0 +1,72 @@
+"""Read a stored plan back as the loaders' PlanTree, so code that works on parsed plans works on stored ones.
+
+The aligner and the plan-tree endpoint use this: the store is the source of truth after loading, and the
+source file may be long gone. Spans and every extracted field round-trip; only the decoded source text is not
+kept in the graph (``PlanTree.text`` comes back empty).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from policygraph.errors import NotFound
+from policygraph.graph.store import Store
+from policygraph.loaders.model import AgencyRef, Citation, Indicator, Jurisdiction, Measure, Plan, PlanTree
+
+_PLAN_FIELDS = set(Plan.model_fields) - {"id", "jurisdiction"}
+
+
+def plan_tree(store: Store, plan_id: str) -> PlanTree:
+    """The stored plan ``plan_id`` as a PlanTree, measures in document order (parents before children)."""
+    plan_node = store.get_node(plan_id)
+    if plan_node is None or plan_node.label != "Plan":
+        raise NotFound(f"no plan with id {plan_id!r}")
+    issued = store.edges("ISSUED_BY", source=plan_id)
+    j_node = store.get_node(issued[0].target) if issued else None
+    jp: dict[str, Any] = j_node.props if j_node else {"name": plan_node.props.get("jurisdiction", "?"),
+                                                       "level": plan_node.props.get("level", "county")}
+    jurisdiction = Jurisdiction(name=jp["name"], level=jp["level"], code=jp.get("code"),
+                                parents=list(jp.get("parents") or []), anonymised=bool(jp.get("anonymised")))
+    plan = Plan(id=plan_id, jurisdiction=jurisdiction,
+                **{k: _tuple_span(k, v) for k, v in plan_node.props.items() if k in _PLAN_FIELDS})
+    nodes = store.find_nodes("Measure", plan_id=plan_id)
+    children: dict[str | None, list[Any]] = {}
+    for n in nodes:
+        children.setdefault(n.props.get("parent_id"), []).append(n)
+    measures: list[Measure] = []
+    stack = sorted(children.get(None, []), key=lambda n: n.props["order"], reverse=True)
+    while stack:
+        n = stack.pop()
+        measures.append(_measure(store, n))
+        stack.extend(sorted(children.get(n.id, []), key=lambda c: c.props["order"], reverse=True))
+    return PlanTree(plan=plan, measures=measures, text="")
+
+
+def _tuple_span(key: str, value: Any) -> Any:
+    return tuple(value) if key.endswith("span") and isinstance(value, list) else value
+
+
+def _measure(store: Store, n: Any) -> Measure:
+    p = n.props
+    agencies = [
+        AgencyRef(as_written=e.props["as_written"], name=a.props["name"], functions=a.props["functions"],
+                  level=a.props["level"], role=e.props["role"], collective=a.props.get("collective", False),
+                  jurisdiction=a.props.get("jurisdiction"), span=tuple(e.props["span"]))
+        for a, e in store.agencies_of(n.id)
+    ]
+    targets = sorted(store.edges("HAS_TARGET", source=n.id), key=lambda e: e.props.get("position", 0))
+    indicators = []
+    for e in targets:
+        i = store.get_node(e.target)
+        if i is not None:
+            fields = {k: v for k, v in i.props.items() if k in Indicator.model_fields}
+            indicators.append(Indicator(**{**fields, "span": tuple(fields["span"])}))
+    cites = sorted(store.edges("CITES", source=n.id), key=lambda e: (e.props.get("span") or [0])[0])
+    citations = []
+    for e in cites:
+        law = store.get_node(e.target)
+        if law is not None:
+            citations.append(Citation(title=law.props["title"], kind=e.props.get("kind") or law.props["kind"],
+                                      span=tuple(e.props["span"])))
+    return Measure(id=n.id, parent_id=p.get("parent_id"), kind=p["kind"], number=p.get("number"),
+                   title=p["title"], text=p["text"], span=tuple(p["span"]), order=p["order"],
+                   agencies=agencies, indicators=indicators, citations=citations)
