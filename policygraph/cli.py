@@ -200,3 +200,24 @@ def export(store_url: str | None, fmt: str, output: Path | None) -> None:
         tmp = output.with_suffix(output.suffix + ".tmp")
         tmp.write_text(data, encoding="utf-8")
         tmp.replace(output)  # never a half-written export
+
+
+@main.command()
+@STORE_OPTION
+@click.option("--plan", "plans", multiple=True, metavar="PLAN_ID", help="Align only pairs touching this plan (repeatable).")
+@click.option("--threshold", type=float, default=None, help="Score above which a link is kept (default: calibrated).")
+def align(store_url: str | None, plans: tuple[str, ...], threshold: float | None) -> None:
+    """Infer DERIVES_FROM links from lower-level tasks to the higher-level measures they implement."""
+    from policygraph.align.run import align_plans
+
+    with _open(store_url) as store:
+        if sys.stderr.isatty():
+            from rich.progress import Progress
+
+            with Progress(transient=True) as bar:
+                task = bar.add_task("aligning", total=None)
+                result = align_plans(store, list(plans) or None, threshold,
+                                     lambda s: bar.update(task, advance=1, description=s[:40]))
+        else:
+            result = align_plans(store, list(plans) or None, threshold)
+    click.echo(result.line())

@@ -130,6 +130,19 @@ def test_docx_reads_table_cells_too(tmp_path: Path) -> None:
     assert decoded.text.split("\n") == ["一、重点任务", "序号", "任务", "牵头单位", "1", "开展校园食品安全守护行动", "县教育局"]
 
 
+def test_docx_merged_cell_is_read_once(tmp_path: Path) -> None:
+    path = make_docx([], tmp_path / "m.docx", [["牵头单位", ""], ["县市场监管局", "县教育局"]])
+    document = docx.Document(str(path))
+    top = document.tables[0].rows[0].cells
+    top[0].merge(top[1])
+    document.save(str(path))
+    assert decode_file(path).text.split("\n").count("牵头单位") == 1
+
+
+def test_html_upload_without_suffix_is_sniffed() -> None:
+    assert decode_bytes(b"<!DOCTYPE html><html><body><p>\xe4\xb8\x80</p></body></html>", "upload").source_format == "html"
+
+
 def test_pdf_text_layer_matches_the_text_modulo_wrapping() -> None:
     """pypdf reads reportlab's STSong-Light text back; the normaliser undoes the 30-character wrap."""
     decoded = decode_bytes(make_pdf(SAMPLE_LINES), "plan.pdf")

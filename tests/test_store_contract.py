@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
@@ -278,6 +279,15 @@ def big_fragment(corpus: dict[str, Fragment], copies: int) -> Fragment:
     return Fragment(plan_id=plan_id, content_hash="big", nodes=list(nodes.values()), edges=edges)
 
 
+def integrity(path: Path) -> str:
+    """SQLite's own check of the file's structure."""
+    db = sqlite3.connect(path)
+    try:
+        return str(db.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        db.close()
+
+
 def run_child(code: str, *args: str) -> subprocess.Popen[str]:
     """A separate Python process (a real second loader, killable with SIGKILL)."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -323,8 +333,8 @@ def test_a_load_killed_midway_leaves_the_previous_state(sqlite_path: Path, corpu
         child.send_signal(signal.SIGKILL)
         child.wait(30)
     assert child.returncode == -signal.SIGKILL
+    assert integrity(sqlite_path) == "ok"
     with SqliteStore(sqlite_path) as s:
-        assert s.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert s.counts() == CORPUS_COUNTS
         assert s.export() == before
         assert s.document_hash("p-big") is None
@@ -365,6 +375,6 @@ def test_two_loaders_at_once_do_not_corrupt_the_file(sqlite_path: Path, corpus: 
     assert set(codes) <= {0, 3} and 0 in codes, outputs
     statuses = [line.split()[1] for out, _ in outputs for line in out.splitlines() if not line.startswith("Store")]
     assert statuses.count("added") == 5, outputs  # each document written once, whoever came first
+    assert integrity(sqlite_path) == "ok"
     with SqliteStore(sqlite_path) as s:
-        assert s.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert s.counts() == CORPUS_COUNTS

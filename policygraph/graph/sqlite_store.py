@@ -23,7 +23,7 @@ from policygraph.errors import StoreError
 from policygraph.graph import sqlite_sql as sql
 from policygraph.graph.model import EDGE_TYPES, NODE_LABELS, Edge, Fragment, Node, canonical_json
 from policygraph.graph.store import (
-    CONCURRENT_READERS, PERSISTENT, TRANSACTIONS, ReviewRecord, Store, WriteResult,
+    CONCURRENT_READERS, PERSISTENT, TRANSACTIONS, ReviewRecord, Store, WriteResult, WriteStatus,
 )
 
 
@@ -144,13 +144,17 @@ class SqliteStore(Store):
             db.execute(sql.UPSERT_DOCUMENT, (fragment.plan_id, fragment.content_hash, _now()))
         for eid in removed_edges + dangling:
             self._mem_remove_edge(eid)
+        # A node the new version still has stays in memory (and is updated below): removing it would also
+        # drop its DERIVES_FROM links from memory although they survive in the file.
+        kept = {n.id for n in fragment.nodes}
         for nid in removed_nodes + orphans:
-            self._mem_remove_node(nid)
+            if nid not in kept:
+                self._mem_remove_node(nid)
         for n in fragment.nodes:
             self._mem_add_node(n)
         for e in fragment.edges:
             self._mem_add_edge(e)
-        status = "replaced" if old else "added"
+        status: WriteStatus = "replaced" if old else "added"
         return WriteResult(fragment.plan_id, status, len(fragment.nodes), len(fragment.edges))
 
     def _drop_owned(self, db: sqlite3.Connection, plan_id: str) -> tuple[list[str], list[str], set[str]]:
@@ -196,7 +200,7 @@ class SqliteStore(Store):
         for nid in sorted(self._by_label.get(label, ())):
             data = self.graph.nodes[nid]
             if all(data["props"].get(k) == v for k, v in props.items()):
-                out.append(Node(id=nid, label=label, doc=data["doc"], props=data["props"]))
+                out.append(Node(id=nid, label=data["label"], doc=data["doc"], props=data["props"]))
         return out
 
     def edges(self, type: str | None = None, source: str | None = None, target: str | None = None) -> list[Edge]:

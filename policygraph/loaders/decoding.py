@@ -41,7 +41,6 @@ _MAX_CONTROL_SHARE = 0.01
 _MAX_PRIVATE_USE_SHARE = 0.01
 _NEWLINES = re.compile(r"\r\n?")
 
-_TEXT_SUFFIXES = {"", ".txt", ".md", ".text"}
 _SUFFIX_KIND = {".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf"}
 _LEGACY_SUFFIXES = {".doc": "Word 97-2003 (.doc)", ".wps": "WPS (.wps)", ".rtf": "RTF"}
 
@@ -58,7 +57,7 @@ class Decoded:
 def decode_file(path: str | Path, max_bytes: int = MAX_BYTES) -> Decoded:
     """Read and decode one document file, whatever its format.
 
-    >>> decode_file("data/corpus/002_269a440a7ea9a2ad.txt").text[:9]
+    >>> decode_file("data/corpus/002_269a440a7ea9a2ad.txt").text[:10]
     '河北区2022年食品'
     """
     p = Path(path)
@@ -150,7 +149,7 @@ def _kind(data: bytes, name: str) -> str:
     if suffix in _SUFFIX_KIND:
         return _SUFFIX_KIND[suffix]
     head = data[:1024].lstrip().lower()
-    if suffix not in _TEXT_SUFFIXES and (head.startswith(b"<!doctype html") or head.startswith(b"<html")):
+    if suffix in ("", ".xml") and (head.startswith(b"<!doctype html") or head.startswith(b"<html")):
         return "html"
     return "text"
 
@@ -304,3 +303,7 @@ def _html_config() -> dict[str, Any]:
     with resources.files("policygraph").joinpath("data/debris.toml").open("rb") as fh:
         html: dict[str, Any] = tomllib.load(fh)["html"]
     return html
+
+
+#: File suffixes ``policygraph load`` picks up when it walks a folder.
+SUPPORTED_SUFFIXES = frozenset({".txt"} | set(_SUFFIX_KIND))  # not .md: folders hold READMEs

@@ -65,8 +65,8 @@ class NormalisedText:
         """Map a half-open span of ``text`` to the half-open span of the decoded text it came from.
 
         >>> n = normalise("到 2020 年")
-        >>> n.text, n.to_source(0, 3)
-        ('到2020年', (0, 6))
+        >>> n.text, n.to_source(1, 5)
+        ('到2020年', (2, 6))
         """
         if not 0 <= start <= end <= len(self.text):
             raise ValueError(f"span ({start}, {end}) outside normalised text of length {len(self.text)}")
