@@ -44,12 +44,12 @@ DELETE_OWNED_EDGES = "DELETE FROM edges WHERE doc = ? AND type <> 'DERIVES_FROM'
 UPSERT_NODE = "INSERT OR REPLACE INTO nodes(id, label, doc, props) VALUES (?, ?, ?, ?)"
 UPSERT_EDGE = "INSERT OR REPLACE INTO edges(id, type, source, target, doc, props) VALUES (?, ?, ?, ?, ?, ?)"
 
-# Links whose measure vanished (its text changed or its document was deleted) go with it.
-DANGLING_LINKS = """
-SELECT e.id FROM edges e WHERE e.type = 'DERIVES_FROM'
-  AND (NOT EXISTS (SELECT 1 FROM nodes n WHERE n.id = e.source)
-       OR NOT EXISTS (SELECT 1 FROM nodes n WHERE n.id = e.target))
+# Links touching a node: when the node vanished (its text changed or its document was deleted) they go too.
+LINKS_TOUCHING = """
+SELECT id FROM edges WHERE source = ? AND type = 'DERIVES_FROM'
+UNION SELECT id FROM edges WHERE target = ? AND type = 'DERIVES_FROM'
 """
+NODE_EXISTS = "SELECT 1 FROM nodes WHERE id = ?"
 DELETE_EDGE = "DELETE FROM edges WHERE id = ?"
 # A shared node (Agency, Law, Jurisdiction) lives while some edge touches it.
 IS_ORPHAN_SHARED = """
@@ -66,7 +66,6 @@ SELECT e.id FROM edges e JOIN nodes s ON s.id = e.source JOIN nodes t ON t.id = 
 REVIEWED_PAIRS = """
 SELECT source, target FROM edges WHERE type = 'DERIVES_FROM' AND json_extract(props, '$.status') <> 'inferred'
 """
-REJECTED_PAIRS = "SELECT source, target FROM reviews WHERE decision = 'rejected'"
 
 APPEND_REVIEW = "INSERT INTO reviews(source, target, decision, reviewer, at, note) VALUES (?, ?, ?, ?, ?, ?)"
 ALL_REVIEWS = "SELECT source, target, decision, reviewer, at, note FROM reviews ORDER BY seq"

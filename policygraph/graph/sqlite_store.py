@@ -137,7 +137,7 @@ class SqliteStore(Store):
             db.executemany(sql.UPSERT_NODE, [(n.id, n.label, n.doc, canonical_json(n.props)) for n in fragment.nodes])
             db.executemany(sql.UPSERT_EDGE, [(e.id, e.type, e.source, e.target, e.doc, canonical_json(e.props))
                                             for e in fragment.edges])
-            dangling = [r[0] for r in db.execute(sql.DANGLING_LINKS)]
+            dangling = self._dangling(db, removed_nodes)
             db.executemany(sql.DELETE_EDGE, [(d,) for d in dangling])
             orphans = self._orphans(db, touched)
             db.executemany(sql.DELETE_NODE, [(o,) for o in orphans])
@@ -167,6 +167,12 @@ class SqliteStore(Store):
         return nodes, [r[0] for r in rows], touched
 
     @staticmethod
+    def _dangling(db: sqlite3.Connection, removed: list[str]) -> list[str]:
+        """Links touching a removed node that the new version did not bring back (its text changed)."""
+        gone = [n for n in removed if not db.execute(sql.NODE_EXISTS, (n,)).fetchone()]
+        return sorted({r[0] for n in gone for r in db.execute(sql.LINKS_TOUCHING, (n, n))})
+
+    @staticmethod
     def _orphans(db: sqlite3.Connection, candidates: Iterable[str]) -> list[str]:
         return [c for c in candidates if db.execute(sql.IS_ORPHAN_SHARED, (c,)).fetchone()]
 
@@ -175,7 +181,7 @@ class SqliteStore(Store):
             if not db.execute(sql.DOCUMENT_HASH, (plan_id,)).fetchone():
                 return False
             removed_nodes, removed_edges, touched = self._drop_owned(db, plan_id)
-            dangling = [r[0] for r in db.execute(sql.DANGLING_LINKS)]
+            dangling = self._dangling(db, removed_nodes)
             db.executemany(sql.DELETE_EDGE, [(d,) for d in dangling])
             orphans = self._orphans(db, touched)
             db.executemany(sql.DELETE_NODE, [(o,) for o in orphans])
