@@ -74,35 +74,38 @@ def fit(x: np.ndarray, y: np.ndarray, cols: Sequence[int]) -> tuple[np.ndarray, 
     return w, float(lr.intercept_[0] - (lr.coef_[0] * mu / sd).sum())
 
 
-def decide(d: Data, scores: np.ndarray, units: Sequence[int], cut: tuple[float, float, int],
-           direct_cut: float = 1.0) -> tuple[list[Proposal], dict[str, list[Proposal]]]:
-    """What Aligner.align / rank would output for the given tasks with these scores and cut-offs."""
-    thr, margin, top = cut
-    props: list[Proposal] = []
-    ranked: dict[str, list[Proposal]] = {}
+def ranked_props(d: Data, scores: np.ndarray, units: Sequence[int]) -> dict[int, list[Proposal]]:
+    """Each task's candidates as proposals, best first (ties by measure order), as Aligner ranks them."""
+    out: dict[int, list[Proposal]] = {}
     for r in units:
         idx = np.where(d.rows == r)[0]
         idx = idx[np.lexsort((d.cols[idx], -scores[idx]))]
-        src = d.lower[r].id
-        ps = [Proposal(src, d.higher[d.cols[i]].id, float(scores[i]),
-                       "direct" if scores[i] >= direct_cut else "partial") for i in idx]
-        ranked[src] = ps[:3]
+        out[r] = [Proposal(d.lower[r].id, d.higher[d.cols[i]].id, float(scores[i]), "partial") for i in idx]
+    return out
+
+
+def decide(ranked: dict[int, list[Proposal]], cut: tuple[float, float, int]) -> list[Proposal]:
+    """What Aligner.align would output with these cut-offs."""
+    thr, margin, top = cut
+    props: list[Proposal] = []
+    for ps in ranked.values():
         if ps:
             best = ps[0].score
             props.extend([p for p in ps if p.score >= thr and p.score >= best - margin][:top])
-    return props, ranked
+    return props
 
 
-def score_units(d: Data, scores: np.ndarray, units: Sequence[int], cut: tuple[float, float, int]) -> AlignmentScores:
-    props, ranked = decide(d, scores, units, cut)
-    return evaluate(props, ranked, [d.gold[r] for r in units], d.higher)
+def score_ranked(d: Data, ranked: dict[int, list[Proposal]], cut: tuple[float, float, int]) -> AlignmentScores:
+    top3 = {ps[0].source: ps[:3] for ps in ranked.values() if ps}
+    return evaluate(decide(ranked, cut), top3, [d.gold[r] for r in ranked], d.higher)
 
 
 def choose_cut(d: Data, scores: np.ndarray, units: Sequence[int]) -> tuple[float, float, int]:
     """The cut-offs with the best F1 on these (out-of-fold) scores; ties go to the stricter cut."""
+    ranked = ranked_props(d, scores, units)
     best: tuple[float, tuple[float, float, int]] = (-1.0, (0.5, 1.0, 3))
     for thr, margin, top in itertools.product(THRESHOLDS[::-1], MARGINS, MAX_PER_TASK):
-        f1 = score_units(d, scores, units, (float(thr), margin, top)).f1
+        f1 = score_ranked(d, ranked, (float(thr), margin, top)).f1
         if f1 > best[0] + 1e-9:
             best = (f1, (float(thr), margin, top))
     return best[1]
@@ -141,12 +144,11 @@ def nested(d: Data, cols: Sequence[int], kind: str) -> AlignmentScores:
         scores[te] = 1 / (1 + np.exp(-(d.x[te] @ w + b)))
         cuts.update({r: cut for r in test})
     props: list[Proposal] = []
-    ranked: dict[str, list[Proposal]] = {}
-    for r in all_units:
-        p, rk = decide(d, scores, [r], cuts[r])
-        props += p
-        ranked.update(rk)
-    return evaluate(props, ranked, d.gold, d.higher)
+    top3: dict[str, list[Proposal]] = {}
+    for r, ps in ranked_props(d, scores, all_units).items():
+        props += decide({r: ps}, cuts[r])
+        top3[d.lower[r].id] = ps[:3]
+    return evaluate(props, top3, d.gold, d.higher)
 
 
 def write_model(d: Data, cols: Sequence[int]) -> AlignModel:

@@ -6,6 +6,8 @@ sparse product per batch, and every pair feature is a row-wise product of two sp
 
 Features, each meaningful to an auditor reading the evidence:
   text     TF-IDF cosine (character 2-3-grams and jieba words) of the task to the measure's text
+  cover    share of the task's TF-IDF weight whose terms the measure also has (a short task inside a long
+           measure scores low on cosine but high here)
   title    the same, task text against the measure's title (its first sentence: what it asks for)
   section  the same, between the titles of the sections the two sit in
   key      idf-weighted count of shared domain concepts from data/keyphrases.toml (追溯, 明厨亮灶 …)
@@ -30,7 +32,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from policygraph.align.units import DATA_DIR, AlignUnit
 
-FEATURES = ("text", "title", "section", "key", "rare", "func", "metric", "cite", "rel")
+FEATURES = ("text", "cover", "title", "section", "key", "rare", "func", "metric", "cite", "rel")
 
 # Runs of characters that carry meaning; punctuation and spaces separate n-gram runs.
 _RUN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9+]+")
@@ -103,6 +105,7 @@ class FeatureIndex:
         n = len(self.higher)
         self.vectorizer = TfidfVectorizer(analyzer=analyse, sublinear_tf=True, dtype=np.float32)
         self.h_text = self.vectorizer.fit_transform([u.text for u in self.higher]).tocsr()
+        self.h_binary = (self.h_text > 0).astype(np.float32).tocsr()
         self.h_title = self.vectorizer.transform([u.title for u in self.higher]).tocsr()
         self.h_section = self.vectorizer.transform([u.section_title for u in self.higher]).tocsr()
         self.h_concepts = concept_matrix([u.text for u in self.higher])
@@ -158,6 +161,7 @@ class FeatureIndex:
         """The FEATURES matrix (pairs × features) for the pairs (task ``rows[p]``, measure ``cols[p]``)."""
         lt = batch.text[rows]
         text = rowwise_dot(lt, self.h_text[cols])
+        cover = rowwise_dot(lt, self.h_binary[cols]) / np.maximum(np.asarray(lt.sum(axis=1)).ravel(), 1e-9)
         title = rowwise_dot(lt, self.h_title[cols])
         section = rowwise_dot(batch.section[rows], self.h_section[cols])
         shared = batch.concepts[rows].multiply(self.h_concepts[cols])
@@ -175,7 +179,7 @@ class FeatureIndex:
         best = np.zeros(batch.text.shape[0])
         np.maximum.at(best, rows, text)
         rel = text - best[rows]
-        return np.column_stack([text, title, section, key, rare, func, metric, cite, rel])
+        return np.column_stack([text, cover, title, section, key, rare, func, metric, cite, rel])
 
     def shared_evidence(self, lower: AlignUnit, c: int, lower_concepts: frozenset[int]) -> list[dict[str, object]]:
         """Key phrases both texts contain, with their spans: reviewed concepts first, then rare words.

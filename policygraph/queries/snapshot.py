@@ -1,0 +1,149 @@
+"""A read-only view of a store for the length of one query, built only from the Store's public methods.
+
+Each node label and edge type is fetched at most once per query (``find_nodes(label)``, ``edges(type)``) and
+indexed in memory, so a query costs a handful of round trips on Neo4j whatever its size and gives the same
+answer on every store. At the sample corpus size (hundreds of measures) that is cheaper than one call per node.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from policygraph.graph.model import Edge, Node
+from policygraph.graph.store import Store
+from policygraph.queries.models import AgencyRole, CitationView, Hop, IndicatorView, MeasureView, PlanRef
+
+
+class Snapshot:
+    """Nodes and edges of one store, fetched lazily by label and type and indexed by id and endpoint."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._nodes: dict[str, dict[str, Node]] = {}
+        self._edges: dict[str, list[Edge]] = {}
+        self._into: dict[str, dict[str, list[Edge]]] = {}
+        self._out: dict[str, dict[str, list[Edge]]] = {}
+        self._labels: dict[str, str] | None = None
+
+    # ---- raw access ---------------------------------------------------------------------------------
+    def nodes(self, label: str) -> dict[str, Node]:
+        """Every node with ``label``, by id (ordered by id, as the store returns them)."""
+        if label not in self._nodes:
+            self._nodes[label] = {n.id: n for n in self.store.find_nodes(label)}
+        return self._nodes[label]
+
+    def edges(self, type_: str) -> list[Edge]:
+        if type_ not in self._edges:
+            self._edges[type_] = self.store.edges(type_)
+        return self._edges[type_]
+
+    def into(self, type_: str, target: str) -> list[Edge]:
+        if type_ not in self._into:
+            index: dict[str, list[Edge]] = defaultdict(list)
+            for e in self.edges(type_):
+                index[e.target].append(e)
+            self._into[type_] = index
+        return self._into[type_].get(target, [])
+
+    def out(self, type_: str, source: str) -> list[Edge]:
+        if type_ not in self._out:
+            index: dict[str, list[Edge]] = defaultdict(list)
+            for e in self.edges(type_):
+                index[e.source].append(e)
+            self._out[type_] = index
+        return self._out[type_].get(source, [])
+
+    # ---- domain helpers -----------------------------------------------------------------------------
+    def plan(self, plan_id: str) -> Node | None:
+        return self.nodes("Plan").get(plan_id)
+
+    def measure(self, measure_id: str) -> Node | None:
+        return self.nodes("Measure").get(measure_id)
+
+    def plan_label(self, plan_id: str) -> str:
+        """Readable name of a plan: ``西平县2020``, ``河北省`` — or its id when two plans would share the name."""
+        if self._labels is None:
+            names = {pid: f"{p.props.get('jurisdiction', '')}{p.props.get('year') or ''}"
+                     for pid, p in self.nodes("Plan").items()}
+            seen: dict[str, int] = defaultdict(int)
+            for name in names.values():
+                seen[name] += 1
+            self._labels = {pid: (name if seen[name] == 1 and name else pid) for pid, name in names.items()}
+        return self._labels.get(plan_id, plan_id)
+
+    def plan_ref(self, plan_id: str) -> PlanRef:
+        p = self.plan(plan_id)
+        props = p.props if p else {}
+        return PlanRef(id=plan_id, ref=self.plan_label(plan_id), title=str(props.get("title", "")),
+                       kind=props.get("kind"), year=props.get("year"),
+                       jurisdiction=str(props.get("jurisdiction", "")), level=str(props.get("level", "")))
+
+    def live_links(self) -> list[Edge]:
+        """Measure-level DERIVES_FROM links that count: every status but ``rejected``."""
+        return [e for e in self.edges("DERIVES_FROM")
+                if e.props.get("level") != "plan" and e.props.get("status") != "rejected"]
+
+    def units(self, measure_id: str) -> list[str]:
+        """The measure and its own task units: asked about an item, links to its task units count as links to it."""
+        kids = [e.source for e in self.into("PART_OF", measure_id)]
+        return [measure_id, *(k for k in kids if (m := self.measure(k)) is not None and m.props.get("kind") == "task")]
+
+    def measure_ref(self, node: Node) -> str | None:
+        """``河北省#24`` for a numbered measure; a task unit gets the reference of the item it belongs to."""
+        number = node.props.get("number")
+        if number is None and node.props.get("parent_id"):
+            parent = self.measure(str(node.props["parent_id"]))
+            number = parent.props.get("number") if parent is not None else None
+        return f"{self.plan_label(str(node.props.get('plan_id')))}#{number}" if number else None
+
+    def measure_view(self, node: Node) -> MeasureView:
+        """A measure with its plan, agencies (with roles), indicators and citations."""
+        p = node.props
+        return MeasureView(
+            id=node.id, ref=self.measure_ref(node), plan=self.plan_ref(str(p.get("plan_id"))), kind=p["kind"],
+            number=p.get("number"), title=p.get("title", ""), text=p.get("text", ""), span=list(p.get("span") or []),
+            parent_id=p.get("parent_id"), agencies=self.agency_roles(node.id),
+            indicators=self.indicators(node.id), citations=self.citations(node.id))
+
+    def agency_roles(self, measure_id: str) -> list[AgencyRole]:
+        edges = sorted(self.into("RESPONSIBLE_FOR", measure_id), key=lambda e: e.props.get("position", 0))
+        out = []
+        for e in edges:
+            a = self.nodes("Agency").get(e.source)
+            if a is not None:
+                out.append(AgencyRole(id=a.id, name=a.props["name"], role=e.props.get("role", ""),
+                                      as_written=e.props.get("as_written", ""),
+                                      functions=list(a.props.get("functions") or []), level=a.props.get("level", "")))
+        return out
+
+    def indicators(self, measure_id: str) -> list[IndicatorView]:
+        edges = sorted(self.out("HAS_TARGET", measure_id), key=lambda e: e.props.get("position", 0))
+        nodes = [self.nodes("Indicator").get(e.target) for e in edges]
+        return [indicator_view(n) for n in nodes if n is not None]
+
+    def citations(self, measure_id: str) -> list[CitationView]:
+        out = []
+        for e in sorted(self.out("CITES", measure_id), key=lambda e: (e.props.get("span") or [0])[0]):
+            law = self.nodes("Law").get(e.target)
+            if law is not None:
+                out.append(CitationView(law_id=law.id, title=law.props["title"],
+                                        kind=e.props.get("kind") or law.props.get("kind", ""),
+                                        span=list(e.props.get("span") or [])))
+        return out
+
+
+def indicator_view(n: Node) -> IndicatorView:
+    p = n.props
+    return IndicatorView(id=n.id, metric=p["metric"], comparator=p["comparator"], value=float(p["value"]),
+                         unit=p.get("unit", ""), deadline=p.get("deadline"), span=list(p.get("span") or []),
+                         measure_id=str(p.get("measure_id", "")))
+
+
+def hop(e: Edge) -> Hop:
+    """A DERIVES_FROM edge as a path step with its score, status, scope and evidence."""
+    p = e.props
+    score = p.get("score")
+    evidence = p.get("evidence")
+    return Hop(link_id=e.id, source=e.source, target=e.target, score=float(score) if score is not None else None,
+               label=p.get("label"), status=str(p.get("status", "inferred")), scope=p.get("scope"),
+               method=p.get("method"), evidence=evidence if isinstance(evidence, dict) else {},
+               reviewed_by=p.get("reviewed_by"), note=p.get("note"))
