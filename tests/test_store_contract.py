@@ -132,6 +132,27 @@ def test_which_tasks_is_the_hongqi_agriculture_bureau_responsible_for(
     assert got == reference(corpus.values()).tasks_of(agency_id(name))
 
 
+def test_finding_the_sections_of_a_plan_and_an_agency_by_name(store: Store, corpus: dict[str, Fragment],
+                                                               corpus_trees: dict[str, PlanTree],
+                                                               reference: Reference) -> None:
+    load(store, corpus.values())
+    ref = reference(corpus.values())
+    tree = corpus_trees["003"]
+    sections = store.find_nodes("Measure", plan_id=tree.plan.id, kind="section")
+    assert [n.id for n in sections] == sorted(m.id for m in tree.measures if m.kind == "section")
+    assert sections == ref.find_nodes("Measure", kind="section", plan_id=tree.plan.id)
+    assert store.find_nodes("Indicator", plan_id=tree.plan.id) == ref.find_nodes("Indicator", plan_id=tree.plan.id)
+    (bureau,) = store.find_nodes("Agency", name="红旗区农业农村局")
+    assert bureau == store.get_node(agency_id("红旗区农业农村局")) == ref.get_node(bureau.id)
+    assert store.find_nodes("Agency", name="红旗区农业农村局", collective=True) == []
+    assert store.find_nodes("Jurisdiction", anonymised=True) == ref.find_nodes("Jurisdiction", anonymised=True)
+    assert store.plans() == ref.plans()
+    assert store.get_node("m-no-such-measure") is None
+    assert store.find_nodes("NoSuchLabel") == [] and store.edges("NO_SUCH_TYPE") == []
+    assert store.edges(source=bureau.id) == ref.edges(source=bureau.id)
+    assert store.edges("BELONGS_TO", source=bureau.id, target="j-nowhere") == []
+
+
 @pytest.mark.parametrize("doc, places", [
     ("003", ["西平县", "驻马店市", "河南省"]),
     ("002", ["河北区", "天津市"]),  # 天津市's 河北区, not 河北省

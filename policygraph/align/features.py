@@ -6,15 +6,14 @@ sparse product per batch, and every pair feature is a row-wise product of two sp
 
 Features, each meaningful to an auditor reading the evidence:
   text     TF-IDF cosine (character 2-3-grams and jieba words) of the task to the measure's text
-  cover    share of the task's TF-IDF weight whose terms the measure also has (a short task inside a long
-           measure scores low on cosine but high here)
   title    the same, task text against the measure's title (its first sentence: what it asks for)
   section  the same, between the titles of the sections the two sit in
   key      idf-weighted count of shared domain concepts from data/keyphrases.toml (追溯, 明厨亮灶 …)
-  rare     number of shared words that are rare among the measures (data-driven key phrases)
   func     share of the task's agency functions that the measure's text involves
-  metric   a shared indicator metric (合格率 …); cite: a shared cited title
   rel      text cosine minus the task's best text cosine: how this candidate compares with its rivals
+Shared rare words (in at most 2 measures), indicator metrics and citations are shown as evidence but not
+scored: as features they did not improve held-out F1 (bench/alignment_methods.md), nor did a coverage
+score (share of the task's weight found in the measure).
 """
 from __future__ import annotations
 
@@ -32,7 +31,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from policygraph.align.units import DATA_DIR, AlignUnit
 
-FEATURES = ("text", "cover", "title", "section", "key", "rare", "func", "metric", "cite", "rel")
+FEATURES = ("text", "title", "section", "key", "func", "rel")
 
 # Runs of characters that carry meaning; punctuation and spaces separate n-gram runs.
 _RUN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9+]+")
@@ -74,22 +73,50 @@ def analyse(text: str) -> list[str]:
     return terms
 
 
+@lru_cache(maxsize=65536)
+def word_set(text: str) -> frozenset[str]:
+    """The distinct content words of a text, cached: evidence asks for them once per proposal."""
+    return frozenset(words(text))
+
+
 def words(text: str) -> list[str]:
     """Content words of a text (jieba segmentation, punctuation and single characters dropped)."""
     return [w for w in rjieba.cut(_compact(text)) if len(w) >= _MIN_RARE_LEN and _RUN.fullmatch(w)]
 
 
+@lru_cache(maxsize=1)
+def _concept_finder() -> tuple[re.Pattern[str], dict[str, frozenset[int]]]:
+    """One alternation of every variant (longest first), and for each variant the concepts it shows.
+
+    A variant shows its own concept and that of every variant inside it: "互联网+明厨亮灶" is also 明厨亮灶.
+    """
+    owner: dict[str, int] = {}
+    for j, c in enumerate(concepts()):
+        for v in c.variants:
+            owner.setdefault(v, j)
+    shows = {v: frozenset(j for u, j in owner.items() if u in v) for v in owner}
+    pattern = "|".join(re.escape(v) for v in sorted(owner, key=len, reverse=True))
+    return re.compile(pattern), shows
+
+
+@lru_cache(maxsize=65536)
+def concepts_in(text: str) -> frozenset[int]:
+    """Positions (in ``concepts()``) of the domain concepts a text mentions (cached per text)."""
+    finder, shows = _concept_finder()
+    found: set[int] = set()
+    for m in finder.finditer(_compact(text)):
+        found |= shows[m.group(0)]
+    return frozenset(found)
+
+
 def concept_matrix(texts: Sequence[str]) -> sp.csr_matrix:
     """Binary units × concepts matrix: which domain concepts each text mentions."""
-    cs = concepts()
     rows, cols = [], []
     for i, t in enumerate(texts):
-        t = _compact(t)
-        for j, c in enumerate(cs):
-            if any(v in t for v in c.variants):
-                rows.append(i)
-                cols.append(j)
-    return sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(cs)))
+        for j in concepts_in(t):
+            rows.append(i)
+            cols.append(j)
+    return sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(concepts())))
 
 
 def rowwise_dot(a: sp.csr_matrix, b: sp.csr_matrix) -> np.ndarray:
@@ -105,35 +132,21 @@ class FeatureIndex:
         n = len(self.higher)
         self.vectorizer = TfidfVectorizer(analyzer=analyse, sublinear_tf=True, dtype=np.float32)
         self.h_text = self.vectorizer.fit_transform([u.text for u in self.higher]).tocsr()
-        self.h_binary = (self.h_text > 0).astype(np.float32).tocsr()
         self.h_title = self.vectorizer.transform([u.title for u in self.higher]).tocsr()
         self.h_section = self.vectorizer.transform([u.section_title for u in self.higher]).tocsr()
         self.h_concepts = concept_matrix([u.text for u in self.higher])
-        self.h_concept_sets = [frozenset(self.h_concepts[i].indices.tolist()) for i in range(n)]
+        self.h_concept_sets = [concepts_in(u.text) for u in self.higher]
         df = np.asarray(self.h_concepts.sum(axis=0)).ravel()
         self.concept_idf = np.log((n + 1) / (df + 1)).astype(np.float64)
         # Rare words: in at most 2 measures (or 3% of them in a long plan) and not plan boilerplate.
-        word_sets = [set(words(u.text)) - _STOPWORDS for u in self.higher]
+        word_sets = [word_set(u.text) - _STOPWORDS for u in self.higher]
         counts: dict[str, int] = {}
         for ws in word_sets:
             for w in ws:
                 counts[w] = counts.get(w, 0) + 1
         limit = max(2, math.ceil(0.03 * n))
-        self.rare_vocab = {w: k for k, w in enumerate(sorted(w for w, c in counts.items() if c <= limit))}
-        self.h_rare = self._rare_matrix(word_sets)
+        self.rare_vocab = frozenset(w for w, c in counts.items() if c <= limit)
         self.h_funcs = [frozenset(u.functions) for u in self.higher]
-        self.h_metrics = [frozenset(u.metrics) for u in self.higher]
-        self.h_cites = [frozenset(u.citations) for u in self.higher]
-
-    def _rare_matrix(self, word_sets: Sequence[set[str]]) -> sp.csr_matrix:
-        rows, cols = [], []
-        for i, ws in enumerate(word_sets):
-            for w in ws:
-                k = self.rare_vocab.get(w)
-                if k is not None:
-                    rows.append(i)
-                    cols.append(k)
-        return sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(word_sets), max(1, len(self.rare_vocab))))
 
     def encode(self, lower: Sequence[AlignUnit]) -> LowerBatch:
         """Sparse views of a batch of tasks, in the higher plan's vocabulary."""
@@ -142,7 +155,6 @@ class FeatureIndex:
             text=self.vectorizer.transform([u.text for u in lower]).tocsr(),
             section=self.vectorizer.transform([u.section_title for u in lower]).tocsr(),
             concepts=concept_matrix([u.text for u in lower]),
-            rare=self._rare_matrix([set(words(u.text)) for u in lower]),
         )
 
     def candidates(self, batch: LowerBatch, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -152,7 +164,10 @@ class FeatureIndex:
         """
         sims = (batch.text @ self.h_text.T).toarray()
         k = min(k, sims.shape[1])
-        order = np.argsort(-sims, axis=1, kind="stable")[:, :k]
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < sims.shape[1] else np.tile(
+            np.arange(sims.shape[1]), (sims.shape[0], 1))
+        top.sort(axis=1)  # measure order, then a stable sort by score: equal scores keep measure order
+        order = np.take_along_axis(top, np.argsort(-np.take_along_axis(sims, top, 1), axis=1, kind="stable"), 1)
         rows = np.repeat(np.arange(sims.shape[0]), k)
         cols = order.ravel()
         return rows, cols, sims[rows, cols]
@@ -161,25 +176,19 @@ class FeatureIndex:
         """The FEATURES matrix (pairs × features) for the pairs (task ``rows[p]``, measure ``cols[p]``)."""
         lt = batch.text[rows]
         text = rowwise_dot(lt, self.h_text[cols])
-        cover = rowwise_dot(lt, self.h_binary[cols]) / np.maximum(np.asarray(lt.sum(axis=1)).ravel(), 1e-9)
         title = rowwise_dot(lt, self.h_title[cols])
         section = rowwise_dot(batch.section[rows], self.h_section[cols])
         shared = batch.concepts[rows].multiply(self.h_concepts[cols])
         key = np.log1p(np.asarray(shared @ self.concept_idf).ravel())
-        rare = np.log1p(rowwise_dot(batch.rare[rows], self.h_rare[cols]))
         func = np.zeros(len(rows))
-        metric = np.zeros(len(rows))
-        cite = np.zeros(len(rows))
         for p, (r, c) in enumerate(zip(rows, cols)):
-            u = batch.units[r]
-            if u.functions:
-                func[p] = len(self.h_funcs[c].intersection(u.functions)) / len(u.functions)
-            metric[p] = float(bool(self.h_metrics[c].intersection(u.metrics)))
-            cite[p] = float(bool(self.h_cites[c].intersection(u.citations)))
+            fs = batch.units[r].functions
+            if fs:
+                func[p] = len(self.h_funcs[c].intersection(fs)) / len(fs)
         best = np.zeros(batch.text.shape[0])
         np.maximum.at(best, rows, text)
         rel = text - best[rows]
-        return np.column_stack([text, cover, title, section, key, rare, func, metric, cite, rel])
+        return np.column_stack([text, title, section, key, func, rel])
 
     def shared_evidence(self, lower: AlignUnit, c: int, lower_concepts: frozenset[int]) -> list[dict[str, object]]:
         """Key phrases both texts contain, with their spans: reviewed concepts first, then rare words.
@@ -195,7 +204,7 @@ class FeatureIndex:
             if src and tgt:
                 out.append({"phrase": con.name, "source_spans": src, "target_spans": tgt})
         covered = {p["phrase"] for p in out}
-        for w in sorted(set(words(lower.text)) & set(words(higher.text))):
+        for w in sorted(word_set(lower.text) & word_set(higher.text)):
             if w in self.rare_vocab and not any(w in str(p) for p in covered):
                 src, tgt = _spans(lower.text, (w,)), _spans(higher.text, (w,))
                 if src and tgt:
@@ -211,15 +220,19 @@ class LowerBatch:
     text: sp.csr_matrix
     section: sp.csr_matrix
     concepts: sp.csr_matrix
-    rare: sp.csr_matrix
+
+
+@lru_cache(maxsize=8192)
+def _spaced(phrase: str) -> re.Pattern[str]:
+    """A phrase that white space may split: "追溯" also matches "追\n溯" (hard-wrapped PDF text)."""
+    return re.compile(r"\s*".join(re.escape(ch) for ch in phrase))
 
 
 def _spans(text: str, variants: Sequence[str]) -> list[list[int]]:
     """Non-overlapping spans of the variants (longest first) in ``text``; white space may split a word."""
     taken: list[list[int]] = []
     for v in variants:
-        pattern = r"\s*".join(re.escape(ch) for ch in v)
-        for m in re.finditer(pattern, text):
+        for m in _spaced(v).finditer(text):
             if not any(m.start() < b and a < m.end() for a, b in taken):
                 taken.append([m.start(), m.end()])
     return sorted(taken)

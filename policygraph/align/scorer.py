@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from policygraph.align.features import FEATURES, FeatureIndex, concept_matrix
+from policygraph.align.features import FEATURES, FeatureIndex, concepts_in
 from policygraph.align.units import DATA_DIR, AlignUnit
 from policygraph.errors import ConfigError
 
@@ -112,7 +112,7 @@ class Aligner:
         return ranked
 
     def _concepts_of(self, unit: AlignUnit) -> frozenset[int]:
-        return frozenset(concept_matrix([unit.text]).indices.tolist())
+        return concepts_in(unit.text)
 
     def align(self, lower: Sequence[AlignUnit]) -> list[Proposal]:
         """Links above the threshold, within ``margin`` of each task's best, at most ``max_per_task`` each."""

@@ -104,8 +104,8 @@ def evaluate(proposals: Sequence[Proposal], ranked: Mapping[str, Sequence[Propos
     """Score thresholded ``proposals`` (and per-task ``ranked`` lists, best first) against ``gold``."""
     target_number = {u.id: measure_number(u.number) for u in higher}
     by_source: dict[str, list[Proposal]] = {}
-    for p in proposals:
-        by_source.setdefault(p.source, []).append(p)
+    for prop in proposals:
+        by_source.setdefault(prop.source, []).append(prop)
     predicted = correct = direct = found = hit1 = hit3 = with_direct = 0
     misses: list[str] = []
     false_links: list[str] = []

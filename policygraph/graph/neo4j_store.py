@@ -48,7 +48,11 @@ class Neo4jStore(Store):
         self.uri = uri
         self.database = database
         with _errors(f"cannot connect to Neo4j at {uri}"):
-            self.driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+            # "Property key does not exist" (UNRECOGNIZED) is what every read says on an empty database;
+            # SCHEMA notes come from IF NOT EXISTS. Neither helps a user, and the driver would log each one.
+            quiet = [neo4j.NotificationDisabledClassification.UNRECOGNIZED,
+                     neo4j.NotificationDisabledClassification.SCHEMA]
+            self.driver = neo4j.GraphDatabase.driver(uri, auth=auth, notifications_disabled_classifications=quiet)
             try:
                 self.driver.verify_connectivity()
                 self._ensure_schema()

@@ -68,25 +68,39 @@ class SqliteStore(Store):
         if version == self._version:
             return
         g: nx.MultiDiGraph = nx.MultiDiGraph()
-        self._by_label = defaultdict(set)
-        self._by_type = defaultdict(dict)
-        for nid, label, doc, props in self.db.execute(sql.ALL_NODES):
-            g.add_node(nid, label=label, doc=doc, props=json.loads(props))
-            self._by_label[label].add(nid)
-        for eid, type_, src, dst, doc, props in self.db.execute(sql.ALL_EDGES):
-            g.add_edge(src, dst, key=eid, type=type_, doc=doc, props=json.loads(props))
-            self._by_type[type_][eid] = (src, dst)
+        by_label: dict[str, set[str]] = defaultdict(set)
+        by_type: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
+        # Built straight into networkx's adjacency dicts (the layout MultiDiGraph.add_edge produces: one key
+        # dict shared by _succ[u][v] and _pred[v][u]) because add_edges_from's per-edge checks made opening
+        # a national-scale store (1.3M edges) take minutes. Properties stay JSON text until first read.
+        node, succ, pred = g._node, g._succ, g._pred
+        for nid, label, doc, raw in self.db.execute(sql.ALL_NODES):
+            node[nid] = {"label": label, "doc": doc, "raw": raw}
+            succ[nid] = {}
+            pred[nid] = {}
+            by_label[label].add(nid)
+        for eid, type_, src, dst, doc, raw in self.db.execute(sql.ALL_EDGES):
+            for end in (src, dst):
+                if end not in node:  # cannot happen through this store; tolerate a hand-edited file
+                    node[end], succ[end], pred[end] = {}, {}, {}
+            keydict = succ[src].get(dst)
+            if keydict is None:
+                keydict = succ[src][dst] = {}
+                pred[dst][src] = keydict
+            keydict[eid] = {"type": type_, "doc": doc, "raw": raw}
+            by_type[type_][eid] = (src, dst)
+        self._by_label, self._by_type = by_label, by_type
         self.graph = g
         self._version = version
 
     def _mem_add_node(self, n: Node) -> None:
         if n.id in self.graph and self.graph.nodes[n.id].get("label") not in (None, n.label):
             self._by_label[self.graph.nodes[n.id]["label"]].discard(n.id)
-        self.graph.add_node(n.id, label=n.label, doc=n.doc, props=dict(n.props))
+        self.graph.add_node(n.id, label=n.label, doc=n.doc, props=dict(n.props), raw=None)
         self._by_label[n.label].add(n.id)
 
     def _mem_add_edge(self, e: Edge) -> None:
-        self.graph.add_edge(e.source, e.target, key=e.id, type=e.type, doc=e.doc, props=dict(e.props))
+        self.graph.add_edge(e.source, e.target, key=e.id, type=e.type, doc=e.doc, props=dict(e.props), raw=None)
         self._by_type[e.type][e.id] = (e.source, e.target)
 
     def _mem_remove_edge(self, eid: str) -> None:
@@ -198,15 +212,16 @@ class SqliteStore(Store):
         data = self.graph.nodes.get(node_id)
         if not data or "label" not in data:
             return None
-        return Node(id=node_id, label=data["label"], doc=data["doc"], props=data["props"])
+        return Node(id=node_id, label=data["label"], doc=data["doc"], props=_props(data))
 
     def find_nodes(self, label: str, **props: Any) -> list[Node]:
         self._refresh()
         out = []
         for nid in sorted(self._by_label.get(label, ())):
             data = self.graph.nodes[nid]
-            if all(data["props"].get(k) == v for k, v in props.items()):
-                out.append(Node(id=nid, label=data["label"], doc=data["doc"], props=data["props"]))
+            p = _props(data)
+            if all(p.get(k) == v for k, v in props.items()):
+                out.append(Node(id=nid, label=label, doc=data["doc"], props=p))
         return out
 
     def edges(self, type: str | None = None, source: str | None = None, target: str | None = None) -> list[Edge]:
@@ -219,7 +234,7 @@ class SqliteStore(Store):
         else:
             types = [type] if type else list(self._by_type)
             triples = [(u, v, k, g.edges[u, v, k]) for t in types for k, (u, v) in self._by_type.get(t, {}).items()]
-        out = [Edge(id=k, type=d["type"], source=u, target=v, doc=d["doc"], props=d["props"])
+        out = [Edge(id=k, type=d["type"], source=u, target=v, doc=d["doc"], props=_props(d))
                for u, v, k, d in triples
                if (type is None or d["type"] == type) and (target is None or v == target)]
         return sorted(out, key=lambda e: e.id)
@@ -263,6 +278,15 @@ class SqliteStore(Store):
 
     def close(self) -> None:
         self.db.close()
+
+
+def _props(data: dict[str, Any]) -> dict[str, Any]:
+    """Decode a node's or edge's properties on first use and keep the result."""
+    props = data.get("props")
+    if props is None:
+        props = data["props"] = json.loads(data["raw"])
+        data["raw"] = None
+    return props
 
 
 def _rejected(db: sqlite3.Connection) -> set[tuple[str, str]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from policygraph.graph.model import Edge
 from policygraph.graph.store import Store
@@ -23,13 +23,12 @@ MAX_DEPTH = 4
 class Linked(BaseModel):
     """A measure reached through a chain of DERIVES_FROM links, with the chain."""
 
-    model_config = _example(measure={"id": "m-450b769b0bb80121"}, depth=1, score=0.5443, status="inferred",
-                            scope="within", path=[{"link_id": "e-e5cf7fd40e3f2b06"}])
+    model_config = ConfigDict(extra="forbid")
     measure: MeasureView
-    depth: int = Field(description="number of DERIVES_FROM hops from the measure asked about")
-    score: float = Field(description="the weakest hop's score")
-    status: str = Field(description="confirmed when every hop is confirmed, else inferred")
-    scope: str = Field(description="within when every hop is within, else cross")
+    depth: int = Field(description="number of DERIVES_FROM hops from the measure asked about", examples=[1])
+    score: float = Field(description="the weakest hop's score", examples=[0.5443])
+    status: str = Field(description="confirmed when every hop is confirmed, else inferred", examples=["inferred"])
+    scope: str = Field(description="within when every hop is within, else cross", examples=["within"])
     path: list[Hop] = Field(description="the hops, starting at the measure asked about")
 
 
@@ -45,12 +44,8 @@ class PlanGroup(BaseModel):
 class Cascade(Listing):
     """Measures linked to ``measure``, grouped by plan (best plan first), by score within a plan."""
 
-    model_config = _example(measure={"id": "m-47e9788474d8e142", "ref": "河北省#24"}, direction="down",
-                            groups=[{"plan": PLAN_EXAMPLE, "count": 1, "best_score": 0.54}],
-                            items=[{"measure": {"id": "m-450b769b0bb80121"}, "depth": 1, "score": 0.5443}],
-                            total=1, next_cursor=None)
     measure: MeasureView
-    direction: str = Field(description="down: implementations; up: sources")
+    direction: str = Field(description="down: implementations; up: sources", examples=["down"])
     groups: list[PlanGroup]
     items: list[Linked] = Field(default_factory=list)
 
@@ -81,7 +76,7 @@ def implementations(store: Store, ref: str, level: str | None = None, links: Lin
     """
     snap = Snapshot(store)
     root = resolve_measure(snap, ref)
-    found = _walk(snap, root.id, "down", links, depth)
+    found = walk(snap, root.id, "down", links, depth)
     if level is not None:
         found = [f for f in found if f.measure.plan.level == level]
     return _grouped(snap.measure_view(root), "down", found)
@@ -95,10 +90,10 @@ def sources(store: Store, ref: str, links: LinkFilter = LinkFilter(), depth: int
     """
     snap = Snapshot(store)
     root = resolve_measure(snap, ref)
-    return _grouped(snap.measure_view(root), "up", _walk(snap, root.id, "up", links, depth))
+    return _grouped(snap.measure_view(root), "up", walk(snap, root.id, "up", links, depth))
 
 
-def _walk(snap: Snapshot, root: str, direction: str, links: LinkFilter, depth: int) -> list[Linked]:
+def walk(snap: Snapshot, root: str, direction: str, links: LinkFilter, depth: int) -> list[Linked]:
     """Breadth-first over live links; each measure is reported once, on its best shortest path."""
     best: dict[str, tuple[list[Edge], float]] = {}
     frontier: list[tuple[str, list[Edge]]] = [(root, [])]
@@ -123,7 +118,7 @@ def _walk(snap: Snapshot, root: str, direction: str, links: LinkFilter, depth: i
 
 
 def _next_links(snap: Snapshot, node_id: str, direction: str) -> list[Edge]:
-    live = {e.id for e in snap.live_links()}
+    live = snap.live_ids()
     edges = [e for u in snap.units(node_id)
              for e in (snap.into("DERIVES_FROM", u) if direction == "down" else snap.out("DERIVES_FROM", u))]
     return [e for e in edges if e.id in live]
@@ -149,7 +144,7 @@ def _grouped(measure: MeasureView, direction: str, found: list[Linked]) -> Casca
     for f in found:
         by_plan.setdefault(f.measure.plan.id, []).append(f)
     groups = sorted(by_plan.values(), key=lambda fs: (-max(f.score for f in fs), fs[0].measure.plan.id))
-    items = [f for fs in groups for f in sorted(fs, key=lambda f: (f.depth, -f.score, f.measure.id))]
+    items = [f for fs in groups for f in sorted(fs, key=lambda f: (-f.score, f.depth, f.measure.id))]
     summary = [PlanGroup(plan=fs[0].measure.plan, count=len(fs), best_score=max(f.score for f in fs))
                for fs in groups]
     return Cascade(measure=measure, direction=direction, groups=summary, items=items, total=len(items))

@@ -82,7 +82,7 @@ class MeasureView(BaseModel):
                             title="完善农产品质量安全追溯体系", text="完善农产品质量安全追溯体系。…", span=[5722, 5971],
                             parent_id="m-44d5e041c31f3202", agencies=[], indicators=[], citations=[])
     id: str
-    ref: str | None = Field(None, description="readable reference of the measure, or of the item a task unit is in")
+    ref: str | None = Field(default=None, description="readable reference of the measure, or of the item a task unit is in")
     plan: PlanRef
     kind: str
     number: str | None = None
@@ -104,7 +104,7 @@ class Hop(BaseModel):
     link_id: str
     source: str
     target: str
-    score: float | None = Field(None, description="aligner score in [0, 1]; null for links added by a reviewer")
+    score: float | None = Field(default=None, description="aligner score in [0, 1]; null for links added by a reviewer")
     label: str | None = None
     status: str
     scope: str | None = None
@@ -120,4 +120,4 @@ class Listing(BaseModel):
     model_config = ConfigDict(extra="forbid")
     items: list[Any] = Field(default_factory=list)
     total: int = 0
-    next_cursor: str | None = Field(None, description="pass as ?cursor= for the next page; null on the last page")
+    next_cursor: str | None = Field(default=None, description="pass as ?cursor= for the next page; null on the last page")

@@ -23,6 +23,8 @@ class Snapshot:
         self._into: dict[str, dict[str, list[Edge]]] = {}
         self._out: dict[str, dict[str, list[Edge]]] = {}
         self._labels: dict[str, str] | None = None
+        self._live: list[Edge] | None = None
+        self._live_ids: set[str] | None = None
 
     # ---- raw access ---------------------------------------------------------------------------------
     def nodes(self, label: str) -> dict[str, Node]:
@@ -79,8 +81,15 @@ class Snapshot:
 
     def live_links(self) -> list[Edge]:
         """Measure-level DERIVES_FROM links that count: every status but ``rejected``."""
-        return [e for e in self.edges("DERIVES_FROM")
-                if e.props.get("level") != "plan" and e.props.get("status") != "rejected"]
+        if self._live is None:
+            self._live = [e for e in self.edges("DERIVES_FROM")
+                          if e.props.get("level") != "plan" and e.props.get("status") != "rejected"]
+        return self._live
+
+    def live_ids(self) -> set[str]:
+        if self._live_ids is None:
+            self._live_ids = {e.id for e in self.live_links()}
+        return self._live_ids
 
     def units(self, measure_id: str) -> list[str]:
         """The measure and its own task units: asked about an item, links to its task units count as links to it."""

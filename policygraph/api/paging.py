@@ -1,0 +1,48 @@
+"""Pagination (``limit``, ``cursor``) and CSV output for every list answer.
+
+A cursor is the offset of the next item, as a string; treat it as opaque. JSON pages default to 50 items;
+``format=csv`` returns every item from the cursor on unless ``limit`` is given, as UTF-8 CSV with a BOM.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal, TypeVar
+
+from fastapi import Query
+from fastapi.responses import Response
+
+from policygraph.queries.models import Listing
+from policygraph.queries.tabular import flatten, to_csv
+
+L = TypeVar("L", bound=Listing)
+DEFAULT_LIMIT = 50
+CSV_CONTENT = {"text/csv": {"schema": {"type": "string"}}}
+
+
+class Paging:
+    """The ``limit`` / ``cursor`` / ``format`` query parameters every list endpoint takes."""
+
+    def __init__(self,
+                 limit: int | None = Query(default=None, ge=1, le=1000, description="items per page (JSON default 50)"),
+                 cursor: str | None = Query(default=None, pattern=r"^[0-9]{1,9}$",
+                                            description="next_cursor of the previous page"),
+                 format: Literal["json", "csv"] = Query("json", description="csv: UTF-8 with BOM, for Excel")) -> None:
+        self.limit = limit
+        self.offset = int(cursor) if cursor else 0
+        self.format = format
+
+
+def page(listing: L, paging: Paging, name: str,
+         rows: Callable[[L], list[dict[str, str]]] | None = None) -> L | Response:
+    """The requested page of ``listing`` as JSON, or as CSV named ``name``.csv."""
+    start = paging.offset
+    if paging.format == "csv":
+        end = start + paging.limit if paging.limit else None
+        sliced = listing.model_copy(update={"items": listing.items[start:end]})
+        body = to_csv(rows(sliced) if rows else [flatten(i) for i in sliced.items])
+        return Response(body.encode("utf-8"), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    end = start + (paging.limit or DEFAULT_LIMIT)
+    nxt = str(end) if end < len(listing.items) else None
+    return listing.model_copy(update={"items": listing.items[start:end], "total": len(listing.items),
+                                      "next_cursor": nxt})

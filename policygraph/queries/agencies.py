@@ -1,0 +1,120 @@
+"""Agency obligations: every task a body leads, supports or is responsible for, across plans and levels.
+
+Functions (市场监管, 农业农村, …) come from ``data/functions.toml`` and link the bodies of different places
+that do the same job, so "what does 市场监管 carry at each level" is one question over many bodies.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from policygraph.graph.model import Node
+from policygraph.graph.store import Store
+from policygraph.loaders.model import LEVEL_RANK
+from policygraph.queries.models import Listing, MeasureView, _example
+from policygraph.queries.refs import resolve_agency
+from policygraph.queries.snapshot import Snapshot
+
+ROLES = ("lead", "support", "responsible")
+
+
+class AgencySummary(BaseModel):
+    """A body, its place, its functions and how many tasks it carries in each role."""
+
+    model_config = _example(id="a-1f0c8a2b3c4d", name="XX县市场监督管理局", functions=["市场监管"], level="county",
+                            jurisdiction="XX县", collective=False, tasks=12,
+                            by_role={"lead": 9, "support": 3, "responsible": 0})
+    id: str
+    name: str
+    functions: list[str]
+    level: str
+    jurisdiction: str | None = None
+    collective: bool = False
+    tasks: int
+    by_role: dict[str, int]
+
+
+class LevelSpread(BaseModel):
+    """Obligations of the listed bodies at one level, by role."""
+
+    model_config = _example(level="county", agencies=3, tasks=40, by_role={"lead": 30, "support": 10, "responsible": 0})
+    level: str
+    agencies: int
+    tasks: int
+    by_role: dict[str, int]
+
+
+class AgencyList(Listing):
+    """Bodies matching the filters, most obligations first, and how their obligations spread over levels."""
+
+    items: list[AgencySummary] = Field(default_factory=list)
+    spread: list[LevelSpread]
+
+
+class Obligation(BaseModel):
+    """One task a body carries, with its role as written."""
+
+    model_config = ConfigDict(extra="forbid")
+    role: str = Field(examples=["lead"])
+    as_written: str = Field(examples=["县市场监管局"])
+    task: MeasureView
+
+
+class Obligations(Listing):
+    """Every task of one body across plans and levels, with counts by role."""
+
+    agency: AgencySummary
+    items: list[Obligation] = Field(default_factory=list)
+
+
+def list_agencies(store: Store, function: str | None = None, jurisdiction: str | None = None,
+                  level: str | None = None, q: str | None = None) -> AgencyList:
+    """Bodies by function, place, level or part of their name, with task counts and the spread over levels.
+
+    >>> [a.name for a in list_agencies(store, function="市场监管", jurisdiction="XX县").items]  # doctest: +SKIP
+    ['XX县市场监督管理局']
+    """
+    snap = Snapshot(store)
+    agencies = [a for a in snap.nodes("Agency").values()
+                if (function is None or function in (a.props.get("functions") or []))
+                and (jurisdiction is None or a.props.get("jurisdiction") == jurisdiction)
+                and (level is None or a.props.get("level") == level)
+                and (not q or q in str(a.props.get("name", "")))]
+    items = sorted((_summary(snap, a) for a in agencies), key=lambda s: (-s.tasks, s.name))
+    return AgencyList(items=items, total=len(items), spread=_spread(items))
+
+
+def obligations(store: Store, agency: str, role: str | None = None) -> Obligations:
+    """Every task the body ``agency`` (id or full name) carries, optionally only in one ``role``.
+
+    >>> obligations(store, "XX县市场监督管理局").agency.by_role["lead"] > 0   # doctest: +SKIP
+    True
+    """
+    snap = Snapshot(store)
+    a = resolve_agency(snap, agency)
+    items = []
+    for e in snap.out("RESPONSIBLE_FOR", a.id):
+        m = snap.measure(e.target)
+        if m is not None and (role is None or e.props.get("role") == role):
+            items.append(Obligation(role=e.props.get("role", ""), as_written=e.props.get("as_written", ""),
+                                    task=snap.measure_view(m)))
+    items.sort(key=lambda o: (o.task.plan.id, o.task.span[:1], o.task.id))
+    return Obligations(agency=_summary(snap, a), items=items, total=len(items))
+
+
+def _summary(snap: Snapshot, a: Node) -> AgencySummary:
+    roles = Counter(str(e.props.get("role")) for e in snap.out("RESPONSIBLE_FOR", a.id))
+    p = a.props
+    return AgencySummary(id=a.id, name=p.get("name", ""), functions=list(p.get("functions") or []),
+                         level=p.get("level", ""), jurisdiction=p.get("jurisdiction"),
+                         collective=bool(p.get("collective")), tasks=sum(roles.values()),
+                         by_role={r: roles.get(r, 0) for r in ROLES})
+
+
+def _spread(items: list[AgencySummary]) -> list[LevelSpread]:
+    levels = sorted({a.level for a in items}, key=lambda lv: (LEVEL_RANK.get(lv, 9), lv))
+    return [LevelSpread(level=lv, agencies=sum(a.level == lv for a in items),
+                        tasks=sum(a.tasks for a in items if a.level == lv),
+                        by_role={r: sum(a.by_role[r] for a in items if a.level == lv) for r in ROLES})
+            for lv in levels]

@@ -1,0 +1,142 @@
+"""Coverage: which of a parent plan's measures a child plan implements, which it leaves out, what it adds.
+
+The parent's measures are its items (numbered measures); a plan without items is measured by its task
+units. A child task covers a parent measure when a live DERIVES_FROM path (any depth, rejected links never
+count) leads from it to the measure or to one of the measure's task units. Child tasks with no such path to
+any measure of the parent are local additions.
+"""
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from policygraph.graph.model import Node
+from policygraph.graph.store import Store
+from policygraph.queries.cascade import MAX_DEPTH, Linked, LinkFilter, walk
+from policygraph.queries.models import Listing, MeasureView, PlanRef
+from policygraph.queries.refs import resolve_plan
+from policygraph.queries.snapshot import Snapshot
+
+
+class CoverageRow(BaseModel):
+    """One parent measure and the child tasks implementing it (none: a gap)."""
+
+    model_config = ConfigDict(extra="forbid")
+    measure: MeasureView
+    covered: bool = Field(examples=[True])
+    implementations: list[Linked]
+
+
+class CoverageSummary(BaseModel):
+    """Share of the parent's measures the child covers, and the counts an auditor asks for first."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"parent_measures": 53, "covered": 20, "gaps": 33, "share_covered": 0.3774, "child_tasks": 60,
+         "local_additions": 25}]})
+    parent_measures: int
+    covered: int
+    gaps: int
+    share_covered: float
+    child_tasks: int
+    local_additions: int
+
+
+class Coverage(Listing):
+    """Parent measures (``items``, paged) with their child implementations, plus the child's local additions."""
+
+    parent: PlanRef
+    child: PlanRef
+    summary: CoverageSummary
+    items: list[CoverageRow] = Field(default_factory=list)
+    local_additions: list[MeasureView]
+
+
+class MatrixCell(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"plan_id": "p-76e4e6bda031", "tasks": 2, "best_score": 0.98}]})
+    plan_id: str
+    tasks: int
+    best_score: float | None = None
+
+
+class MatrixRow(BaseModel):
+    """One parent measure against every child plan: how many of each plan's tasks implement it."""
+
+    model_config = ConfigDict(extra="forbid")
+    measure_id: str
+    ref: str | None = Field(default=None, examples=["河北省#6"])
+    title: str = Field(examples=["规范农业投入品生产使用"])
+    cells: list[MatrixCell]
+
+
+class CoverageMatrix(Listing):
+    """Measure × plan matrix of a parent plan against every plan of a level; a share covered per plan."""
+
+    parent: PlanRef
+    plans: list[PlanRef]
+    share_covered: dict[str, float] = Field(description="plan id → share of parent measures it covers",
+                                            examples=[{"p-76e4e6bda031": 0.38}])
+    items: list[MatrixRow] = Field(default_factory=list)
+
+
+def parent_measures(snap: Snapshot, plan_id: str) -> list[Node]:
+    """The measures coverage is counted over: the plan's items in document order, or its task units."""
+    ms = [m for m in snap.nodes("Measure").values() if m.props.get("plan_id") == plan_id]
+    items = [m for m in ms if m.props.get("kind") == "item"]
+    chosen = items or [m for m in ms if m.props.get("kind") == "task"]
+    return sorted(chosen, key=lambda m: (m.props.get("span") or [0])[0])
+
+
+def coverage(store: Store, parent: str, child: str, links: LinkFilter = LinkFilter()) -> Coverage:
+    """For each measure of ``parent``, the tasks of ``child`` implementing it; gaps and local additions.
+
+    >>> c = coverage(store, "河北省", "XX县")                       # doctest: +SKIP
+    >>> c.summary.covered, c.summary.gaps, c.summary.local_additions  # doctest: +SKIP
+    (20, 33, 25)
+    """
+    snap = Snapshot(store)
+    pid, cid = resolve_plan(snap, parent), resolve_plan(snap, child)
+    rows = []
+    covering: set[str] = set()
+    for m in parent_measures(snap, pid):
+        found = [f for f in walk(snap, m.id, "down", links, MAX_DEPTH) if f.measure.plan.id == cid]
+        found.sort(key=lambda f: (-f.score, f.measure.id))
+        covering.update(f.measure.id for f in found)
+        rows.append(CoverageRow(measure=snap.measure_view(m), covered=bool(found), implementations=found))
+    tasks = [m for m in snap.nodes("Measure").values() if m.props.get("plan_id") == cid and m.props.get("kind") == "task"]
+    extra = [snap.measure_view(t) for t in sorted(tasks, key=lambda t: (t.props.get("span") or [0])[0])
+             if t.id not in covering and not _derives_into(snap, t.id, pid, links)]
+    covered = sum(r.covered for r in rows)
+    summary = CoverageSummary(parent_measures=len(rows), covered=covered, gaps=len(rows) - covered,
+                              share_covered=round(covered / len(rows), 4) if rows else 0.0,
+                              child_tasks=len(tasks), local_additions=len(extra))
+    return Coverage(parent=snap.plan_ref(pid), child=snap.plan_ref(cid), summary=summary, items=rows,
+                    total=len(rows), local_additions=extra)
+
+
+def coverage_matrix(store: Store, parent: str, child_level: str, links: LinkFilter = LinkFilter()) -> CoverageMatrix:
+    """Every measure of ``parent`` against every plan of ``child_level``: tasks implementing it per plan.
+
+    >>> coverage_matrix(store, "河北省", "county").share_covered   # doctest: +SKIP
+    {'p-6e4d10b35ef3': 0.4, ...}
+    """
+    snap = Snapshot(store)
+    pid = resolve_plan(snap, parent)
+    plans = sorted(p for p, n in snap.nodes("Plan").items() if n.props.get("level") == child_level and p != pid)
+    rows = []
+    hit: dict[str, int] = {p: 0 for p in plans}
+    for m in parent_measures(snap, pid):
+        found = walk(snap, m.id, "down", links, MAX_DEPTH)
+        cells = []
+        for p in plans:
+            scores = [f.score for f in found if f.measure.plan.id == p]
+            hit[p] += bool(scores)
+            cells.append(MatrixCell(plan_id=p, tasks=len(scores), best_score=max(scores) if scores else None))
+        rows.append(MatrixRow(measure_id=m.id, ref=snap.measure_ref(m), title=m.props.get("title", ""), cells=cells))
+    share = {p: round(hit[p] / len(rows), 4) if rows else 0.0 for p in plans}
+    return CoverageMatrix(parent=snap.plan_ref(pid), plans=[snap.plan_ref(p) for p in plans], share_covered=share,
+                          items=rows, total=len(rows))
+
+
+def _derives_into(snap: Snapshot, task_id: str, plan_id: str, links: LinkFilter) -> bool:
+    """Whether any live path leads from the task up to a measure of ``plan_id``."""
+    return any(f.measure.plan.id == plan_id for f in walk(snap, task_id, "up", links, MAX_DEPTH))

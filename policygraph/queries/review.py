@@ -1,0 +1,137 @@
+"""Reviewing DERIVES_FROM links: confirm or reject what the aligner inferred, add what it missed, list them.
+
+A decision is written on the link itself (status, reviewed_by, reviewed_at, note) with ``store.put_link`` and
+appended to the review log with ``store.append_review``. The store never lets an alignment run replace a
+reviewed link or re-create a rejected pair, so a decision outlives reloads and re-alignment.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from policygraph.errors import InputError, NotFound, PolicyGraphError
+from policygraph.graph.model import Edge, edge_id
+from policygraph.graph.store import ReviewRecord, Store
+from policygraph.loaders.model import LEVEL_RANK
+from policygraph.queries.models import Hop, Listing, PlanRef
+from policygraph.queries.refs import resolve_measure, resolve_plan
+from policygraph.queries.snapshot import Snapshot, hop
+
+
+class Conflict(PolicyGraphError):
+    """The request contradicts what the graph holds (a link that already exists)."""
+
+
+class LinkView(BaseModel):
+    """A measure-level DERIVES_FROM link with both ends named."""
+
+    model_config = ConfigDict(extra="forbid")
+    link: Hop
+    source_ref: str | None = Field(default=None, examples=["XX县2024#八"])
+    target_ref: str | None = Field(default=None, examples=["河北省#24"])
+    source_plan: PlanRef | None = None
+    target_plan: PlanRef | None = None
+    reviewed_at: str | None = Field(default=None, examples=["2024-05-01T08:00:00+00:00"])
+
+
+class LinkList(Listing):
+    items: list[LinkView] = Field(default_factory=list)
+
+
+def list_links(store: Store, status: str | None = None, plan: str | None = None) -> LinkList:
+    """Measure-level links, optionally with one status or touching one plan (as source or target plan).
+
+    >>> {l.link.status for l in list_links(store, status="confirmed").items}   # doctest: +SKIP
+    {'confirmed'}
+    """
+    snap = Snapshot(store)
+    pid = resolve_plan(snap, plan) if plan else None
+    links = [e for e in store.links(status)
+             if pid is None or pid in (_plan_of(snap, e.source), _plan_of(snap, e.target))]
+    items = [_view(snap, e) for e in sorted(links, key=lambda e: (e.props.get("target_plan") or "", e.target, e.id))]
+    return LinkList(items=items, total=len(items))
+
+
+def get_link(store: Store, link_id: str) -> LinkView:
+    snap = Snapshot(store)
+    return _view(snap, _find(store, link_id))
+
+
+def review_link(store: Store, link_id: str, decision: Literal["confirm", "reject"], reviewer: str,
+                note: str = "") -> LinkView:
+    """Confirm or reject a link; records who and when on the link and in the review log.
+
+    >>> review_link(store, "e-e5cf7fd40e3f2b06", "reject", "auditor").link.status   # doctest: +SKIP
+    'rejected'
+    """
+    link = _find(store, link_id)
+    status: Literal["confirmed", "rejected"] = "confirmed" if decision == "confirm" else "rejected"
+    at = _now()
+    updated = link.model_copy(update={"props": {**link.props, "status": status, "reviewed_by": reviewer,
+                                                 "reviewed_at": at, "note": note}})
+    store.put_link(updated)
+    store.append_review(ReviewRecord(source=link.source, target=link.target, decision=status, reviewer=reviewer,
+                                     at=at, note=note))
+    return _view(Snapshot(store), updated)
+
+
+def add_link(store: Store, source: str, target: str, reviewer: str, note: str = "") -> LinkView:
+    """Add a link the aligner missed: ``source`` (lower task) implements ``target`` (higher measure); confirmed."""
+    snap = Snapshot(store)
+    src, tgt = resolve_measure(snap, source), resolve_measure(snap, target)
+    sp, tp = snap.plan(str(src.props.get("plan_id"))), snap.plan(str(tgt.props.get("plan_id")))
+    if sp is None or tp is None or sp.id == tp.id:
+        raise InputError(f"{source} → {target}", "a link joins measures of two different plans")
+    if LEVEL_RANK.get(str(sp.props.get("level")), 9) <= LEVEL_RANK.get(str(tp.props.get("level")), 9):
+        raise InputError(f"{source} → {target}", "the source must be a lower-level plan's measure than the target")
+    lid = edge_id("DERIVES_FROM", src.id, tgt.id)
+    existing = [e for e in store.edges("DERIVES_FROM", source=src.id, target=tgt.id)]
+    if existing:
+        raise Conflict(f"link {existing[0].id} already joins these measures; review it with "
+                       f"POST /api/v1/links/{existing[0].id}/review")
+    at = _now()
+    link = Edge(id=lid, type="DERIVES_FROM", source=src.id, target=tgt.id, doc=None,
+                props={"score": None, "label": "direct", "status": "confirmed", "method": "manual",
+                       "scope": _scope(snap, sp.id, tp.id), "evidence": {}, "source_plan": sp.id,
+                       "target_plan": tp.id, "reviewed_by": reviewer, "reviewed_at": at, "note": note})
+    store.put_link(link)
+    store.append_review(ReviewRecord(source=src.id, target=tgt.id, decision="added", reviewer=reviewer, at=at,
+                                     note=note))
+    return _view(snap, link)
+
+
+def _find(store: Store, link_id: str) -> Edge:
+    for e in store.edges("DERIVES_FROM"):
+        if e.id == link_id and e.props.get("level") != "plan":
+            return e
+    raise NotFound(f"no DERIVES_FROM link {link_id!r}; list them with /api/v1/links")
+
+
+def _scope(snap: Snapshot, lower: str, higher: str) -> str:
+    """``within`` when the lower plan's place is the higher plan's place or inside it (as the aligner does)."""
+    place = snap.plan_ref(higher).jurisdiction
+    chain = [snap.plan_ref(lower).jurisdiction]
+    for e in snap.out("ISSUED_BY", lower):
+        j = snap.nodes("Jurisdiction").get(e.target)
+        chain += list(j.props.get("parents") or []) if j else []
+    return "within" if place in chain else "cross"
+
+
+def _plan_of(snap: Snapshot, measure_id: str) -> str | None:
+    m = snap.measure(measure_id)
+    return str(m.props.get("plan_id")) if m else None
+
+
+def _view(snap: Snapshot, e: Edge) -> LinkView:
+    src, tgt = snap.measure(e.source), snap.measure(e.target)
+    sp, tp = _plan_of(snap, e.source), _plan_of(snap, e.target)
+    return LinkView(link=hop(e), source_ref=snap.measure_ref(src) if src else None,
+                    target_ref=snap.measure_ref(tgt) if tgt else None,
+                    source_plan=snap.plan_ref(sp) if sp else None, target_plan=snap.plan_ref(tp) if tp else None,
+                    reviewed_at=e.props.get("reviewed_at"))
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,142 @@
+"""Target comparison: does a child plan's target hold the parent's line, for every measure it derives from?
+
+For each parent measure with targets (its own and its task units') and each child task implementing it (a
+live DERIVES_FROM path), each parent indicator is paired with the child task's indicator of the same metric:
+the exact metric name first, otherwise the most similar name whose character-overlap ratio
+(``difflib.SequenceMatcher.ratio``: twice the matched characters over both lengths) reaches ``FUZZY_CUT``.
+0.66 pairs 专业化统防统治覆盖率 with 主要粮食作物病虫害专业化统防统治覆盖率 (0.69) but keeps
+主要农作物病虫害绿色防控覆盖率 apart from it (0.59). A parent target no implementing task states is
+``missing in child``.
+
+Verdicts follow the parent's comparator: for ``>=``/``>``/``=`` (a floor) a lower child value is weaker; for
+``<=``/``<`` (a ceiling: 不合格率不超过2%) a higher child value is weaker. Different units are not compared.
+"""
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from policygraph.graph.store import Store
+from policygraph.queries.cascade import MAX_DEPTH, Linked, LinkFilter, walk
+from policygraph.queries.coverage import parent_measures
+from policygraph.queries.models import IndicatorView, Listing, PlanRef, Verdict
+from policygraph.queries.refs import resolve_plan
+from policygraph.queries.snapshot import Snapshot
+
+FUZZY_CUT = 0.66
+_CEILINGS = ("<=", "<")
+
+
+class TargetPair(BaseModel):
+    """A parent target, the child target it is compared with (None when missing), and the verdict."""
+
+    model_config = ConfigDict(extra="forbid")
+    parent_measure: str = Field(examples=["m-ae603bb3b2719027"])
+    parent_ref: str | None = Field(default=None, examples=["河北省#6"])
+    child_measure: str | None = Field(default=None, examples=["m-3cd28d24a3b6ded8"])
+    child_ref: str | None = Field(default=None, examples=["XX县2024#三"])
+    child_plan: PlanRef | None = None
+    parent: IndicatorView
+    child: IndicatorView | None = None
+    match: str | None = Field(default=None, description="exact | fuzzy", examples=["exact"])
+    similarity: float | None = Field(default=None, examples=[1.0])
+    verdict: Verdict = Field(examples=["weaker"])
+    parent_deadline: int | None = Field(default=None, examples=[2020])
+    child_deadline: int | None = Field(default=None, examples=[None])
+    link_score: float | None = Field(default=None, description="score of the DERIVES_FROM path", examples=[0.98])
+
+
+class TargetComparison(Listing):
+    """Every parent target against the child plans' targets for the measures they derive from."""
+
+    parent: PlanRef
+    children: list[PlanRef]
+    counts: dict[str, int] = Field(description="verdict → number of pairs", examples=[{"weaker": 2, "equal": 1}])
+    items: list[TargetPair] = Field(default_factory=list)
+
+
+def verdict(parent: IndicatorView, child: IndicatorView) -> Verdict:
+    """Stronger, equal or weaker, judged by the direction of the parent's comparator.
+
+    >>> verdict(IndicatorView(metric="覆盖率", comparator=">=", value=30, ...), child_with_29)  # doctest: +SKIP
+    'weaker'
+    """
+    if _unit(parent.unit) != _unit(child.unit):
+        return "different-unit"
+    if child.value == parent.value:
+        return "equal"
+    lower_is_weaker = parent.comparator not in _CEILINGS
+    return "weaker" if (child.value < parent.value) == lower_is_weaker else "stronger"
+
+
+def similarity(a: str, b: str) -> float:
+    """Character-overlap ratio of two metric names in [0, 1]."""
+    return SequenceMatcher(None, a, b).ratio()
+
+
+def compare_targets(store: Store, parent: str, child: str | None = None, child_level: str | None = None,
+                    links: LinkFilter = LinkFilter()) -> TargetComparison:
+    """Parent targets vs child targets for each derived measure sharing a metric (``child`` or all of a level).
+
+    >>> [(p.child.value, p.verdict) for p in compare_targets(store, "河北省", "XX县").items
+    ...  if p.parent_ref == "河北省#6"]                                   # doctest: +SKIP
+    [(29.0, 'weaker'), (39.0, 'weaker')]
+    """
+    snap = Snapshot(store)
+    pid = resolve_plan(snap, parent)
+    if child is not None:
+        kids = [resolve_plan(snap, child)]
+    else:
+        kids = sorted(p for p, n in snap.nodes("Plan").items()
+                      if p != pid and (child_level is None or n.props.get("level") == child_level))
+    pairs: list[TargetPair] = []
+    for m in parent_measures(snap, pid):
+        targets = [i for u in snap.units(m.id) for i in snap.indicators(u)]
+        if not targets:
+            continue
+        found = [f for f in walk(snap, m.id, "down", links, MAX_DEPTH) if f.measure.plan.id in kids]
+        for kid in kids:
+            tasks = sorted((f for f in found if f.measure.plan.id == kid), key=lambda f: (-f.score, f.measure.id))
+            for ind in targets:
+                pairs.extend(_pairs_for(snap, m.id, ind, tasks, snap.plan_ref(kid)))
+    counts: dict[str, int] = {}
+    for p in pairs:
+        counts[p.verdict] = counts.get(p.verdict, 0) + 1
+    return TargetComparison(parent=snap.plan_ref(pid), children=[snap.plan_ref(k) for k in kids], counts=counts,
+                            items=pairs, total=len(pairs))
+
+
+def _pairs_for(snap: Snapshot, parent_id: str, ind: IndicatorView, tasks: list[Linked],
+               plan: PlanRef) -> list[TargetPair]:
+    parent_node = snap.measure(parent_id)
+    parent_ref = snap.measure_ref(parent_node) if parent_node else None
+    out = []
+    for f in tasks:
+        best = _best_match(ind, f.measure.indicators)
+        if best is None:
+            continue
+        child, sim = best
+        out.append(TargetPair(parent_measure=parent_id, parent_ref=parent_ref, child_measure=f.measure.id,
+                              child_ref=f.measure.ref, child_plan=plan, parent=ind, child=child,
+                              match="exact" if child.metric == ind.metric else "fuzzy", similarity=round(sim, 4),
+                              verdict=verdict(ind, child), parent_deadline=ind.deadline,
+                              child_deadline=child.deadline, link_score=f.score))
+    if not out:
+        out.append(TargetPair(parent_measure=parent_id, parent_ref=parent_ref, child_plan=plan, parent=ind,
+                              verdict="missing in child", parent_deadline=ind.deadline))
+    return out
+
+
+def _best_match(ind: IndicatorView, candidates: list[IndicatorView]) -> tuple[IndicatorView, float] | None:
+    exact = [c for c in candidates if c.metric == ind.metric]
+    if exact:
+        return exact[0], 1.0
+    scored = sorted(((similarity(ind.metric, c.metric), c) for c in candidates), key=lambda t: -t[0])
+    if scored and scored[0][0] >= FUZZY_CUT:
+        return scored[0][1], scored[0][0]
+    return None
+
+
+def _unit(unit: str) -> str:
+    return unit.strip().replace("％", "%")

@@ -1,0 +1,129 @@
+"""The browser pages: index, search, plan, measure and agency, as server-rendered HTML on an APIRouter.
+
+Templates live in ``viz/templates`` (Jinja2 with autoescaping, so every text from the graph is escaped);
+the networks come from ``viz/networks.py`` with vis-network inlined, so a page needs no internet and can be
+saved as one file. Unknown ids give a 404 page in HTML, not the API's problem+json.
+
+The stores are not safe for concurrent use, so every page reads under a lock: pass the API's own lock
+(``app.state.backend.lock``) when mounting next to the API, or the router makes one of its own.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from policygraph.errors import NotFound
+from policygraph.graph.model import agency_id
+from policygraph.graph.store import Store
+from policygraph.viz import context, networks
+
+TEMPLATES = Path(__file__).parent / "templates"
+LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "level": {"national": ("国家级", "national"), "province": ("省级", "province"), "city": ("市级", "city"),
+              "county": ("县级", "county"), "township": ("乡镇级", "township")},
+    "role": {"lead": ("牵头", "lead"), "support": ("配合", "support"), "responsible": ("负责", "responsible")},
+    "status": {"inferred": ("推断", "inferred"), "confirmed": ("已确认", "confirmed"),
+               "rejected": ("已否决", "rejected")},
+    "scope": {"within": ("辖区内", "within"), "cross": ("跨地区", "cross")},
+    "kind": {"section": ("部分", "section"), "item": ("条目", "item"), "task": ("任务单元", "task unit")},
+    "label": {"direct": ("直接", "direct"), "partial": ("部分", "partial")},
+}
+COMPARATORS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
+
+
+def label(vocab: str, key: object) -> Markup:
+    """``牵头 <small>lead</small>``: the Chinese label with its English subtitle (the key itself if unknown)."""
+    zh, en = LABELS.get(vocab, {}).get(str(key), (str(key), ""))
+    return Markup("{}{}").format(zh, Markup(" <small>{}</small>").format(en) if en else "")
+
+
+def mark(text: str, needles: Iterable[str]) -> Markup:
+    """``text`` escaped, with every occurrence of any needle (case-insensitive, longest first) in <mark>."""
+    words = sorted({n for n in needles if n}, key=len, reverse=True)
+    if not words:
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    out, last = [], 0
+    for m in pattern.finditer(text):
+        out.append(escape(text[last:m.start()]))
+        out.append(Markup("<mark>{}</mark>").format(m.group(0)))
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(label=label, mark=mark, page_url=context.page_url, num=context.number_prefix, agency_id=agency_id,
+                       comparators=COMPARATORS, vis_script=networks.vis_script)
+    return env
+
+
+ENV = _environment()
+
+
+def render(template: str, status: int = 200, **values: Any) -> HTMLResponse:
+    return HTMLResponse(ENV.get_template(template).render(**values), status_code=status)
+
+
+def not_found(message: str) -> HTMLResponse:
+    return render("not_found.html", status=404, message=message, title="未找到 Not found")
+
+
+def pages_router(get_store: Callable[[], Store],
+                 lock: AbstractContextManager[Any] | None = None) -> APIRouter:
+    """The pages as a router to mount at "/": ``app.include_router(pages_router(lambda: store))``."""
+    router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+    guard: AbstractContextManager[Any] = lock if lock is not None else threading.RLock()
+
+    def show(template: str, build: Callable[[Store], dict[str, Any]]) -> HTMLResponse:
+        try:
+            with guard:
+                values = build(get_store())
+        except NotFound as exc:
+            return not_found(str(exc))
+        return render(template, **values)
+
+    @router.get("/")
+    def index() -> HTMLResponse:
+        return show("index.html", lambda s: {"groups": context.plans_by_level(s), "title": "政策图谱 PolicyGraph"})
+
+    @router.get("/search")
+    def search(q: str = Query("", description="text to find in measures")) -> HTMLResponse:
+        def build(s: Store) -> dict[str, Any]:
+            hits, total = context.search_measures(s, q)
+            return {"q": q.strip()[:context.MAX_QUERY], "hits": hits, "total": total, "title": f"搜索 Search: {q[:context.MAX_QUERY]}"}
+        return show("search.html", build)
+
+    @router.get("/plans/{plan_id}")
+    def plan(plan_id: str) -> HTMLResponse:
+        def build(s: Store) -> dict[str, Any]:
+            page = context.plan_page(s, plan_id)
+            return {"page": page, "network": networks.plan_network(page), "title": page.plan.props.get("title")}
+        return show("plan.html", build)
+
+    @router.get("/measures/{measure_id}")
+    def measure(measure_id: str) -> HTMLResponse:
+        def build(s: Store) -> dict[str, Any]:
+            page = context.measure_page(s, measure_id)
+            return {"page": page, "network": networks.measure_network(page), "title": page.measure.title}
+        return show("measure.html", build)
+
+    @router.get("/agencies/{agency_id}")
+    def agency(agency_id: str) -> HTMLResponse:
+        def build(s: Store) -> dict[str, Any]:
+            page = context.agency_page(s, agency_id)
+            return {"page": page, "title": page.agency.props.get("name")}
+        return show("agency.html", build)
+
+    return router
