@@ -443,3 +443,31 @@ def serve(store_url: str | None, host: str, port: int) -> None:
         if not settings.tokens:
             click.echo("write endpoints are disabled: set POLICYGRAPH_API_TOKENS=name:token to enable them", err=True)
         uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")
+
+
+@eval_group.command(name="alignment")
+@click.option("--gold", type=click.Path(path_type=Path), default=Path("../shared/gold/alignment_dev.json"),
+              show_default=True, help="Gold file: the higher measures each lower task implements.")
+@click.option("--corpus", type=click.Path(path_type=Path), default=Path("data/corpus"), show_default=True,
+              help="Folder holding the documents the gold names.")
+@click.option("--threshold", type=float, default=None, help="Score cut (default: the calibrated one).")
+@click.option("--misses", "misses_path", type=click.Path(path_type=Path), default=Path("eval-alignment-misses.txt"),
+              show_default=True, help="File to write the misses and false links to.")
+@click.option("--json", "as_json", is_flag=True, help="Print precision, recall, f1, hits_at_1, hits_at_3 as JSON.")
+def eval_alignment(gold: Path, corpus: Path, threshold: float | None, misses_path: Path, as_json: bool) -> None:
+    """Precision, recall, F1, hits@1 and hits@3 of the aligner on a gold file, through a temporary store."""
+    from policygraph.evaluation.alignment_store import run_store_eval
+
+    s, strict = run_store_eval(gold, corpus, threshold)
+    misses_path.write_text("\n".join(["# misses", *s.misses, "", "# false links", *s.false_links]) + "\n",
+                           encoding="utf-8")
+    figures = {"precision": s.precision, "recall": s.recall, "f1": s.f1, "hits_at_1": s.hits1, "hits_at_3": s.hits3,
+               "linked_hits_at_1": strict.hits1, "linked_hits_at_3": strict.hits3}
+    if as_json:
+        click.echo(json.dumps({k: round(v, 4) for k, v in figures.items()}))
+    else:
+        click.echo(f"precision {s.precision:.3f}  recall {s.recall:.3f}  F1 {s.f1:.3f}  "
+                   f"hits@1 {s.hits1:.3f}  hits@3 {s.hits3:.3f}  ({s.predicted} links, {s.correct} correct; "
+                   f"{s.direct_found} of {s.direct} direct found)")
+        click.echo(f"hits@k over stored links only: hits@1 {strict.hits1:.3f}  hits@3 {strict.hits3:.3f}")
+        click.echo(f"misses and false links: {misses_path}")

@@ -321,5 +321,8 @@ def test_bad_uploads_are_refused_with_the_reason(client: TestClient) -> None:
     assert "blob.txt" in str(body["detail"])
     big = b"a" * (3 * 1024 * 1024)
     assert_problem(client.post(f"{API}/documents", headers=AUTH, files={"file": ("big.txt", big, "text/plain")}), 413)
+    just_over = b"a" * (2 * 1024 * 1024 + 10)  # under the early Content-Length guard, caught while reading
+    assert_problem(client.post(f"{API}/documents", headers=AUTH,
+                               files={"file": ("big.txt", just_over, "text/plain")}), 413)
     assert_problem(client.post(f"{API}/documents", headers=AUTH), 422)  # no file at all
     assert client.get(f"{API}/plans").json()["total"] == 5
