@@ -19,7 +19,7 @@ from typing import Any
 
 import networkx as nx
 
-from policygraph.errors import StoreError
+from policygraph.errors import NotFound, StoreError
 from policygraph.graph import sqlite_sql as sql
 from policygraph.graph.model import EDGE_TYPES, NODE_LABELS, Edge, Fragment, Node, canonical_json
 from policygraph.graph.store import (
@@ -149,6 +149,8 @@ class SqliteStore(Store):
                 return WriteResult(fragment.plan_id, "unchanged", 0, 0)
             removed_nodes, removed_edges, touched = self._drop_owned(db, fragment.plan_id)
             db.executemany(sql.UPSERT_NODE, [(n.id, n.label, n.doc, canonical_json(n.props)) for n in fragment.nodes])
+            own = {n.id for n in fragment.nodes}
+            self._require_nodes(db, {x for e in fragment.edges for x in (e.source, e.target)} - own)
             db.executemany(sql.UPSERT_EDGE, [(e.id, e.type, e.source, e.target, e.doc, canonical_json(e.props))
                                             for e in fragment.edges])
             dangling = self._dangling(db, removed_nodes)
@@ -179,6 +181,13 @@ class SqliteStore(Store):
         db.execute(sql.DELETE_OWNED_EDGES, (plan_id,))
         db.execute(sql.DELETE_OWNED_NODES, (plan_id,))
         return nodes, [r[0] for r in rows], touched
+
+    @staticmethod
+    def _require_nodes(db: sqlite3.Connection, ids: Iterable[str]) -> None:
+        """Edges may only join existing nodes (Neo4j cannot store anything else, so neither do we)."""
+        missing = sorted({i for i in ids if not db.execute(sql.NODE_EXISTS, (i,)).fetchone()})
+        if missing:
+            raise NotFound(f"no node with id {', '.join(missing[:5])}: an edge needs both of its ends")
 
     @staticmethod
     def _dangling(db: sqlite3.Connection, removed: list[str]) -> list[str]:
@@ -221,7 +230,7 @@ class SqliteStore(Store):
             data = self.graph.nodes[nid]
             p = _props(data)
             if all(p.get(k) == v for k, v in props.items()):
-                out.append(Node(id=nid, label=label, doc=data["doc"], props=p))
+                out.append(Node(id=nid, label=data["label"], doc=data["doc"], props=p))
         return out
 
     def edges(self, type: str | None = None, source: str | None = None, target: str | None = None) -> list[Edge]:
@@ -263,6 +272,7 @@ class SqliteStore(Store):
 
     def put_link(self, link: Edge) -> None:
         with self._write() as db:
+            self._require_nodes(db, [link.source, link.target])
             db.execute(sql.UPSERT_EDGE, (link.id, link.type, link.source, link.target, link.doc,
                                          canonical_json(link.props)))
         self._mem_remove_edge(link.id)
