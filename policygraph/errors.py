@@ -33,6 +33,10 @@ class Ambiguous(PolicyGraphError):
         super().__init__(message)
 
 
+class Conflict(PolicyGraphError):
+    """The request contradicts what the graph holds (a link that already exists)."""
+
+
 class StoreError(PolicyGraphError):
     """The store cannot be opened, reached or written (locked file, server down, bad URL)."""
 

@@ -56,3 +56,21 @@ def test_docker_compose_runs_neo4j_5_with_a_volume_and_healthcheck_and_the_api_a
     api = compose["services"]["api"]
     assert api["environment"]["POLICYGRAPH_STORE"].startswith("neo4j://neo4j")
     assert api["depends_on"]["neo4j"]["condition"] == "service_healthy"
+
+
+def _api_paths() -> list[str]:
+    from policygraph.api.app import create_app
+    from policygraph.graph.sqlite_store import SqliteStore
+
+    app = create_app(SqliteStore(":memory:"))
+    return sorted(app.openapi()["paths"])
+
+
+@pytest.mark.parametrize("path", _api_paths())
+def test_every_api_endpoint_is_documented_in_the_readme(path: str) -> None:
+    import re
+
+    def shape(text: str) -> str:
+        return re.sub(r"\{[^}/]*\}", "{}", text)
+
+    assert shape(path.removeprefix("/api/v1")) in shape(README), f"README does not document {path}"

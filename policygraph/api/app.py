@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from policygraph.api import docs, problems, routes_analysis, routes_browse, routes_write
 from policygraph.api.deps import Backend
+from policygraph.viz.pages import pages_router
 from policygraph.api.settings import ApiSettings
 from policygraph.graph.store import Store
 
@@ -38,6 +39,8 @@ def create_app(store: Store, settings: ApiSettings | None = None) -> FastAPI:
     problems.install(app)
     for module in (routes_analysis, routes_browse, routes_write):
         app.include_router(module.router)
+    # The researchers' pages at "/", sharing the API's lock on the store.
+    app.include_router(pages_router(lambda: store, lock=app.state.backend.lock))
     _health(app)
     docs.install(app)
     app.middleware("http")(_guard_and_log(config))

@@ -15,8 +15,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from policygraph.errors import Ambiguous, ConfigError, InputError, NotFound, PolicyGraphError, StoreError
-from policygraph.queries.review import Conflict
+from policygraph.errors import Ambiguous, ConfigError, Conflict, InputError, NotFound, PolicyGraphError, StoreError
+
 
 MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("policygraph.api")

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from policygraph.errors import InputError, NotFound, PolicyGraphError
+from policygraph.errors import Conflict, InputError, NotFound
 from policygraph.graph.model import Edge, edge_id
 from policygraph.graph.store import ReviewRecord, Store
 from policygraph.loaders.model import LEVEL_RANK
@@ -19,9 +19,6 @@ from policygraph.queries.models import Hop, Listing, PlanRef
 from policygraph.queries.refs import resolve_measure, resolve_plan
 from policygraph.queries.snapshot import Snapshot, hop
 
-
-class Conflict(PolicyGraphError):
-    """The request contradicts what the graph holds (a link that already exists)."""
 
 
 class LinkView(BaseModel):

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import org.neo4j.configuration.GraphDatabaseSettings;
@@ -94,30 +95,17 @@ public final class Neo4jServer {
         System.out.println("NEO4J_HOME " + homeDir + (tempHome ? " (temporary)" : ""));
         System.out.flush();
 
-        long t0 = System.nanoTime();
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(homeDir)
-                .setConfig(BoltConnector.enabled, true)
-                .setConfig(BoltConnector.listen_address, new SocketAddress(host, port))
-                .setConfig(BoltConnector.advertised_address, new SocketAddress(host, port))
-                .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
-                .setConfig(BoltConnector.server_bolt_telemetry_enabled, false)
-                // Bolt waits 5 s + 5 s for idle threads/connections on shutdown; 1 s is plenty here.
-                .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofSeconds(1))
-                .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofSeconds(1))
-                .setConfig(GraphDatabaseSettings.auth_enabled, auth)
-                .setConfig(GraphDatabaseSettings.auth_minimum_password_length, 1)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, pagecacheMb * 1024 * 1024)
-                .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
-                .setConfig(GraphDatabaseSettings.keep_logical_logs, "false")
-                .setConfig(GraphDatabaseSettings.udc_enabled, false)
-                .build();
-
+        // Registered before start-up so that a failed or interrupted start also cleans up.
+        AtomicReference<DatabaseManagementService> dbmsRef = new AtomicReference<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 System.out.println("NEO4J_STOPPING");
                 System.out.flush();
-                dbms.shutdown();
+                DatabaseManagementService running = dbmsRef.get();
+                if (running != null) {
+                    running.shutdown();
+                }
                 if (tempHome) {
                     deleteRecursively(homeDir);
                 }
@@ -130,39 +118,15 @@ public final class Neo4jServer {
             }
         }, "neo4j-shutdown"));
 
-        long tBuilt = System.nanoTime();
-        GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
-        if (!db.isAvailable(Duration.ofMinutes(3).toMillis())) {
-            System.err.println("default database did not become available");
+        try {
+            String url = start(dbmsRef, homeDir, host, port, auth, user, password, pagecacheMb);
+            System.out.println("NEO4J_READY " + url);
+            System.out.flush();
+        } catch (Throwable t) {
+            System.err.println("NEO4J_FAILED " + t);
+            t.printStackTrace();
             System.exit(1);
         }
-
-        if (auth) {
-            GraphDatabaseService system = dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
-            Map<String, Object> params = Map.of("pw", password);
-            if (!"neo4j".equals(user)) {
-                system.executeTransactionally(
-                        "CREATE USER " + user + " IF NOT EXISTS SET PASSWORD $pw CHANGE NOT REQUIRED", params);
-            }
-            system.executeTransactionally(
-                    "ALTER USER " + user + " SET PASSWORD $pw CHANGE NOT REQUIRED", params);
-        }
-
-        long tAuth = System.nanoTime();
-        HostnamePort bolt = ((GraphDatabaseAPI) db).getDependencyResolver()
-                .resolveDependency(ConnectorPortRegister.class)
-                .getLocalAddress(ConnectorType.BOLT);
-        if (bolt == null) {
-            System.err.println("Bolt connector did not register an address");
-            System.exit(1);
-        }
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-
-        System.out.println("NEO4J_AUTH " + (auth ? user + " (password from NEO4J_PASSWORD)" : "disabled"));
-        System.out.println("NEO4J_STARTED_MS " + ms + " (dbms " + TimeUnit.NANOSECONDS.toMillis(tBuilt - t0)
-                + " ms, then users/databases " + TimeUnit.NANOSECONDS.toMillis(tAuth - tBuilt) + " ms)");
-        System.out.println("NEO4J_READY bolt://" + host + ":" + bolt.getPort());
-        System.out.flush();
 
         if (watchStdin) {
             Thread watcher = new Thread(() -> {
@@ -181,6 +145,60 @@ public final class Neo4jServer {
         }
 
         stopped.await();
+    }
+
+    /** Starts the DBMS (kept in {@code ref} for the shutdown hook) and returns the Bolt URL. */
+    private static String start(AtomicReference<DatabaseManagementService> ref, Path homeDir, String host,
+            int port, boolean auth, String user, String password, long pagecacheMb) {
+        long t0 = System.nanoTime();
+        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(homeDir)
+                .setConfig(BoltConnector.enabled, true)
+                .setConfig(BoltConnector.listen_address, new SocketAddress(host, port))
+                .setConfig(BoltConnector.advertised_address, new SocketAddress(host, port))
+                .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
+                .setConfig(BoltConnector.server_bolt_telemetry_enabled, false)
+                // Bolt waits 5 s + 5 s for idle threads/connections on shutdown; 1 s is plenty here.
+                .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofSeconds(1))
+                .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofSeconds(1))
+                .setConfig(GraphDatabaseSettings.auth_enabled, auth)
+                .setConfig(GraphDatabaseSettings.auth_minimum_password_length, 1)
+                .setConfig(GraphDatabaseSettings.pagecache_memory, pagecacheMb * 1024 * 1024)
+                .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
+                .setConfig(GraphDatabaseSettings.keep_logical_logs, "false")
+                .setConfig(GraphDatabaseSettings.udc_enabled, false)
+                .build();
+        ref.set(dbms);
+
+        long tBuilt = System.nanoTime();
+        GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
+        if (!db.isAvailable(Duration.ofMinutes(3).toMillis())) {
+            throw new IllegalStateException("default database did not become available");
+        }
+
+        if (auth) {
+            // Works for a new home (initial user neo4j/neo4j, change required) and a reused one.
+            GraphDatabaseService system = dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
+            Map<String, Object> params = Map.of("pw", password);
+            if (!"neo4j".equals(user)) {
+                system.executeTransactionally(
+                        "CREATE USER " + user + " IF NOT EXISTS SET PASSWORD $pw CHANGE NOT REQUIRED", params);
+            }
+            system.executeTransactionally(
+                    "ALTER USER " + user + " SET PASSWORD $pw CHANGE NOT REQUIRED", params);
+        }
+
+        long tAuth = System.nanoTime();
+        HostnamePort bolt = ((GraphDatabaseAPI) db).getDependencyResolver()
+                .resolveDependency(ConnectorPortRegister.class)
+                .getLocalAddress(ConnectorType.BOLT);
+        if (bolt == null) {
+            throw new IllegalStateException("Bolt connector did not register an address");
+        }
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        System.out.println("NEO4J_AUTH " + (auth ? user + " (password from NEO4J_PASSWORD)" : "disabled"));
+        System.out.println("NEO4J_STARTED_MS " + ms + " (dbms " + TimeUnit.NANOSECONDS.toMillis(tBuilt - t0)
+                + " ms, then users/databases " + TimeUnit.NANOSECONDS.toMillis(tAuth - tBuilt) + " ms)");
+        return "bolt://" + host + ":" + bolt.getPort();
     }
 
     private static String value(String[] args, int i, String flag) {
