@@ -67,6 +67,19 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         s.close()
 
 
+@pytest.fixture(scope="module", params=_store_params())
+def graph(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The sample corpus loaded and aligned, once per test module and backend (a module may change it)."""
+    from policygraph.align.run import align_plans
+    from policygraph.graph.loading import load_paths
+
+    store = OPENERS[request.param](tmp_path_factory.mktemp(request.param))
+    load_paths(store, [CORPUS_DIR])
+    align_plans(store)
+    yield store
+    store.close()
+
+
 @pytest.fixture
 def sqlite_path(tmp_path: Path) -> Path:
     """A fresh file for the tests that only make sense for the embedded store (reopening, killing)."""

@@ -4,16 +4,14 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS_DIR, OPENERS, _store_params
+from conftest import CORPUS_DIR
 from fastapi.testclient import TestClient
 
 from policygraph.align.run import align_plans
 from policygraph.api import ApiSettings, create_app
-from policygraph.graph.loading import load_paths
 from policygraph.graph.store import Store
 
 TOKEN = "s3cret-token"
@@ -21,15 +19,6 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 API = "/api/v1"
 XX_FILE = CORPUS_DIR / "000_720280f9a1b25883.txt"
 
-
-@pytest.fixture(scope="module", params=_store_params())
-def graph(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    """The sample corpus loaded and aligned, once per module per backend; the write tests below change it."""
-    store = OPENERS[request.param](tmp_path_factory.mktemp(request.param))
-    load_paths(store, [CORPUS_DIR])
-    align_plans(store)
-    yield store
-    store.close()
 
 
 @pytest.fixture(scope="module")

@@ -7,17 +7,13 @@ breaks the documented schema.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CORPUS_DIR, OPENERS, _store_params
 
-from policygraph.align.run import align_plans
 from policygraph.api import ApiSettings, create_app
 from policygraph.api.deps import Backend
-from policygraph.graph.loading import load_paths
 from policygraph.graph.store import Store
 
 schemathesis = pytest.importorskip("schemathesis")
@@ -29,14 +25,6 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
 TOKEN = "fuzz-token"
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
-
-@pytest.fixture(scope="module", params=_store_params())
-def graph(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    store = OPENERS[request.param](tmp_path_factory.mktemp(request.param))
-    load_paths(store, [CORPUS_DIR])
-    align_plans(store)
-    yield store
-    store.close()
 
 
 def _app_without_store() -> Any:

@@ -1,11 +1,10 @@
 """The questions the graph answers, asked of the sample corpus on every store (the same answers from each)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS_DIR, OPENERS, _store_params
+from conftest import CORPUS_DIR
 
 from policygraph import queries as q
 from policygraph.align.run import align_plans
@@ -16,15 +15,6 @@ from policygraph.queries.models import IndicatorView
 from policygraph.queries.tabular import BOM, flatten, to_csv
 from policygraph.queries.targets import FUZZY_CUT, similarity, verdict
 
-
-@pytest.fixture(scope="module", params=_store_params())
-def graph(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    """The sample corpus loaded and aligned, once per module per backend (read-only here)."""
-    store = OPENERS[request.param](tmp_path_factory.mktemp(request.param))
-    load_paths(store, [CORPUS_DIR])
-    align_plans(store)
-    yield store
-    store.close()
 
 
 def _plan_id(store: Store, jurisdiction: str) -> str:
