@@ -34,6 +34,11 @@ class _Item:
     role: Role | None = None
 
 
+def starts_with_role_label(line: str) -> bool:
+    """Whether a line opens with a role label (责任单位：…), the other way plans close a task unit."""
+    return _label_at(line, 0, vocabulary()) is not None
+
+
 def is_responsibility(inner: str) -> bool:
     """Whether a parenthesis's content names responsible bodies: （县市场监管局负责） yes, （园长） no."""
     placeholder = Jurisdiction(name="XX县", level="county", parents=[], anonymised=True)
@@ -133,8 +138,14 @@ def _tokenise(text: str, vocab: Vocabulary, is_body: Callable[[str], bool]) -> t
     items: list[_Item] = []
     run_start = 0  # first item the next role word applies to
     has_role = False
+    label_role: Role | None = None  # set by a label such as 牵头单位：, until the next hard separator
     start = pos = 0
     while pos < len(text):
+        label = _label_at(text, pos, vocab)
+        if label is not None and pos == start:
+            label_role, has_role = label[1], True
+            start = pos = pos + label[0]
+            continue
         word, role = next(((w, r) for w, r in vocab.roles if text.startswith(w, pos)), ("", None))
         ch = text[pos]
         skip = len(word) or int(ch in syntax["separators"] or ch in syntax["hard_separators"]) \
@@ -143,17 +154,28 @@ def _tokenise(text: str, vocab: Vocabulary, is_body: Callable[[str], bool]) -> t
             pos += 1
             continue
         if pos > start:
-            items.append(_Item(start, pos))
+            items.append(_Item(start, pos, label_role))
         if role is not None:
             for item in items[run_start:]:
                 item.role = item.role or role
             has_role = True
         if role is not None or ch in syntax["hard_separators"]:
             run_start = len(items)
+        if ch in syntax["hard_separators"] and ch not in "：:":
+            label_role = None
         start = pos = pos + skip
     if pos > start:
-        items.append(_Item(start, pos))
+        items.append(_Item(start, pos, label_role))
     return items, has_role
+
+
+def _label_at(text: str, pos: int, vocab: Vocabulary) -> tuple[int, Role] | None:
+    """A role label with its colon at ``pos`` (牵头单位：), as (length to skip, role)."""
+    for word, role in vocab.role_labels:
+        end = pos + len(word)
+        if text.startswith(word, pos) and end < len(text) and text[end] in "：:":
+            return len(word) + 1, role
+    return None
 
 
 def _joiner_at(text: str, start: int, pos: int, syntax: dict[str, Any], is_body: Callable[[str], bool]) -> int:

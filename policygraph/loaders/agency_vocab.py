@@ -57,6 +57,7 @@ class Vocabulary:
     not_contains: tuple[str, ...]
     not_starts: tuple[str, ...]
     functions: frozenset[str] = field(default_factory=frozenset)
+    role_labels: tuple[tuple[str, Role], ...] = ()
 
     def exact(self, text: str) -> BodyEntry | None:
         """The body whose alias is exactly ``text``."""
@@ -150,12 +151,14 @@ def vocabulary() -> Vocabulary:
         extra = (entry.province_name,) if entry.province_name else ()
         for alias in (entry.name, *extra, *entry.aliases):
             by_alias.setdefault(alias, entry)
-    bad = [r for r in data["roles"] if r not in get_args(Role)] + [
+    bad = [r for r in [*data["roles"], *data.get("role_labels", {})] if r not in get_args(Role)] + [
         v for v in data["prefixes"].values() if v not in get_args(Level)]
     if bad:
         raise ConfigError(f"agencies.toml: unknown role or level names {bad}")
     roles = [(word, cast(Role, role)) for role, words in data["roles"].items() for word in words]
     roles.sort(key=lambda p: -len(p[0]))
+    labels = [(word, cast(Role, role)) for role, words in data.get("role_labels", {}).items() for word in words]
+    labels.sort(key=lambda p: -len(p[0]))
     return Vocabulary(
         bodies=tuple(bodies),
         by_alias=by_alias,
@@ -167,4 +170,5 @@ def vocabulary() -> Vocabulary:
         not_contains=tuple(data["not_responsibility"]["contains"]),
         not_starts=tuple(data["not_responsibility"]["starts"]),
         functions=known,
+        role_labels=tuple(labels),
     )

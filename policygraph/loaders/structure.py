@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from policygraph.loaders.agencies import starts_with_role_label
 from policygraph.loaders.numbering import Numbering, match_numbering
 
 # Numbering styles that make a top-level heading a *section* rather than an item.
@@ -130,18 +131,38 @@ def _split_units(
     """Cut [start, end) into task units, each closed by one responsibility parenthesis."""
     units: list[RawNode] = []
     cursor = start
-    for open_, close in _top_level_parens(text, start, end):
-        if not _is_closing_paren(text, open_, close, cursor, end, is_responsibility):
+    for begin, last, inner in _closers(text, start, end):
+        if begin < cursor:
             continue
-        u_start = _skip_leading(text, cursor, open_)
-        units.append(RawNode("task", None, u_start, close + 1, depth, resp=(open_ + 1, close)))
-        cursor = close + 1
+        if inner[0] == begin:  # a 责任单位：… line
+            if not is_responsibility(text[inner[0]:inner[1]]):
+                continue
+        elif not _is_closing_paren(text, begin, last, cursor, end, is_responsibility):
+            continue
+        u_start = _skip_leading(text, cursor, begin)
+        units.append(RawNode("task", None, u_start, last + 1, depth, resp=inner))
+        cursor = last + 1
     tail_start = _skip_leading(text, cursor, end)
     tail = text[tail_start:end]
     if not units or sum(1 for ch in tail if "\u4e00" <= ch <= "\u9fff") >= _MIN_TRAILER_CJK:
         if tail_start < end:
             units.append(RawNode("task", None, tail_start, end, depth))
     return units
+
+
+def _closers(text: str, start: int, end: int) -> list[tuple[int, int, tuple[int, int]]]:
+    """Candidate ends of task units, in order: parentheses, and lines that open with a role label.
+
+    Each is (first offset, last offset, inner span). Some plans close a task with a line of its own,
+    "责任单位：县市场监管局、县农业农村局", instead of a parenthesis.
+    """
+    found = [(o, c, (o + 1, c)) for o, c in _top_level_parens(text, start, end)]
+    pos = start
+    for line in text[start:end].split("\n"):
+        if starts_with_role_label(line):
+            found.append((pos, pos + len(line) - 1, (pos, pos + len(line))))
+        pos += len(line) + 1
+    return sorted(found)
 
 
 def _is_closing_paren(
