@@ -49,3 +49,19 @@ def test_eval_extraction_scores_full_marks_on_the_gold() -> None:
     scores = evaluate_extraction(GOLD, CORPUS)
     for name, s in scores.items():
         assert (s.precision, s.recall) == (1.0, 1.0), (name, s.misses)
+
+
+def test_eval_extraction_command_prints_precision_and_recall_per_category() -> None:
+    import json as _json
+
+    from click.testing import CliRunner
+
+    from policygraph.cli import main
+
+    result = CliRunner().invoke(main, ["eval", "extraction", "--gold", str(GOLD), "--corpus", str(CORPUS), "--json"])
+    assert result.exit_code == 0, result.output
+    figures = _json.loads(result.output)
+    assert set(figures) == {"agencies", "indicators", "citations"}
+    assert all(f["precision"] == 1.0 and f["recall"] == 1.0 for f in figures.values())
+    bad = CliRunner().invoke(main, ["eval", "extraction", "--gold", str(CORPUS / "missing.json")])
+    assert bad.exit_code == 2 and "missing.json" in bad.stderr
