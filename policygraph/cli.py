@@ -439,7 +439,7 @@ def serve(store_url: str | None, host: str, port: int) -> None:
     with _open(store_url) as store:
         logging.basicConfig(level=logging.INFO, format="%(message)s")
         app = create_app(store, settings)
-        click.echo(f"PolicyGraph API on http://{host}:{port}/api/v1 (docs: http://{host}:{port}/docs)")
+        click.echo(f"PolicyGraph on http://{host}:{port}/ (pages), API http://{host}:{port}/api/v1, docs http://{host}:{port}/docs")
         if not settings.tokens:
             click.echo("write endpoints are disabled: set POLICYGRAPH_API_TOKENS=name:token to enable them", err=True)
         uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")
