@@ -23,7 +23,7 @@ from policygraph.errors import NotFound, StoreError
 from policygraph.graph import sqlite_sql as sql
 from policygraph.graph.model import EDGE_TYPES, NODE_LABELS, Edge, Fragment, Node, canonical_json
 from policygraph.graph.store import (
-    CONCURRENT_READERS, PERSISTENT, TRANSACTIONS, ReviewRecord, Store, WriteResult, WriteStatus,
+    CONCURRENT_READERS, PERSISTENT, TRANSACTIONS, VERSIONED, ReviewRecord, Store, WriteResult, WriteStatus,
 )
 
 
@@ -31,7 +31,7 @@ class SqliteStore(Store):
     """``sqlite:///path/graph.db`` — the default store."""
 
     name = "sqlite"
-    capabilities = frozenset({TRANSACTIONS, PERSISTENT, CONCURRENT_READERS})
+    capabilities = frozenset({TRANSACTIONS, PERSISTENT, CONCURRENT_READERS, VERSIONED})
 
     def __init__(self, path: str | Path, busy_timeout_s: float = 30.0) -> None:
         self.path = Path(path)
@@ -48,6 +48,7 @@ class SqliteStore(Store):
         self._by_label: dict[str, set[str]] = defaultdict(set)
         self._by_type: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
         self._version = -1
+        self._writes = 0  # our own commits: data_version only counts other connections'
         self._refresh()
 
     @classmethod
@@ -136,6 +137,11 @@ class SqliteStore(Store):
             raise
         # Our own commit bumps nothing in data_version for this connection; remember it as current.
         self._version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        self._writes += 1
+
+    def version(self) -> str | None:
+        self._refresh()
+        return f"{self._version}.{self._writes}"
 
     # ---- documents ----------------------------------------------------------------------------------
     def document_hash(self, plan_id: str) -> str | None:

@@ -30,6 +30,7 @@ TRANSACTIONS = "transactions"  # a fragment write is atomic even if the process 
 PERSISTENT = "persistent"  # data survives closing the store
 FULLTEXT = "fulltext"  # search() uses an index rather than a scan
 CONCURRENT_READERS = "concurrent_readers"  # other processes may read while one writes
+VERSIONED = "versioned"  # version() changes on every write, so readers may cache what they read
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,10 @@ class Store(ABC):
         """Release connections and files."""
 
     # ---- defaults built from the primitives ------------------------------------------------------
+    def version(self) -> str | None:
+        """A token that changes whenever the graph changes (stores with VERSIONED), else None: do not cache."""
+        return None
+
     def ping(self) -> bool:
         """True when the store answers (``/readyz``)."""
         self.counts()

@@ -14,7 +14,7 @@ from policygraph.graph.store import Store
 from policygraph.loaders.model import LEVEL_RANK
 from policygraph.queries.models import Listing, MeasureView, _example
 from policygraph.queries.refs import resolve_agency
-from policygraph.queries.snapshot import Snapshot
+from policygraph.queries.snapshot import Snapshot, snapshot
 
 ROLES = ("lead", "support", "responsible")
 
@@ -75,7 +75,7 @@ def list_agencies(store: Store, function: str | None = None, jurisdiction: str |
     >>> [a.name for a in list_agencies(store, function="市场监管", jurisdiction="XX县").items]  # doctest: +SKIP
     ['XX县市场监督管理局']
     """
-    snap = Snapshot(store)
+    snap = snapshot(store)
     agencies = [a for a in snap.nodes("Agency").values()
                 if (function is None or function in (a.props.get("functions") or []))
                 and (jurisdiction is None or a.props.get("jurisdiction") == jurisdiction)
@@ -91,7 +91,7 @@ def obligations(store: Store, agency: str, role: str | None = None) -> Obligatio
     >>> obligations(store, "XX县市场监督管理局").agency.by_role["lead"] > 0   # doctest: +SKIP
     True
     """
-    snap = Snapshot(store)
+    snap = snapshot(store)
     a = resolve_agency(snap, agency)
     items = []
     for e in snap.out("RESPONSIBLE_FOR", a.id):

@@ -9,7 +9,7 @@ from policygraph.loaders.model import LEVEL_RANK
 from policygraph.queries.cascade import Linked, LinkFilter, walk
 from policygraph.queries.models import Listing, MeasureView, PlanRef, _example
 from policygraph.queries.refs import resolve_measure, resolve_plan
-from policygraph.queries.snapshot import Snapshot
+from policygraph.queries.snapshot import Snapshot, snapshot
 
 
 class PlanSummary(PlanRef):
@@ -96,7 +96,7 @@ def list_plans(store: Store, level: str | None = None, jurisdiction: str | None 
     >>> [p.ref for p in list_plans(store, level="province").items]   # doctest: +SKIP
     ['河北省']
     """
-    snap = Snapshot(store)
+    snap = snapshot(store)
     items = [_plan_summary(snap, pid) for pid, p in snap.nodes("Plan").items()
              if (level is None or p.props.get("level") == level)
              and (jurisdiction is None or p.props.get("jurisdiction") == jurisdiction)
@@ -107,7 +107,7 @@ def list_plans(store: Store, level: str | None = None, jurisdiction: str | None 
 
 def get_plan(store: Store, ref: str) -> PlanSummary:
     """One plan by id or readable reference (``西平县2020``)."""
-    snap = Snapshot(store)
+    snap = snapshot(store)
     return _plan_summary(snap, resolve_plan(snap, ref))
 
 
@@ -117,7 +117,7 @@ def plan_tree(store: Store, ref: str) -> PlanTreeView:
     >>> plan_tree(store, "河北省").tree[0].kind      # doctest: +SKIP
     'section'
     """
-    snap = Snapshot(store)
+    snap = snapshot(store)
     pid = resolve_plan(snap, ref)
     kids: dict[str | None, list[TreeNode]] = {}
     ms = sorted((m for m in snap.nodes("Measure").values() if m.props.get("plan_id") == pid),
@@ -138,7 +138,7 @@ def get_measure(store: Store, ref: str) -> MeasureDetail:
     >>> get_measure(store, "河北省#24").measure.title   # doctest: +SKIP
     '完善农产品质量安全追溯体系'
     """
-    snap = Snapshot(store)
+    snap = snapshot(store)
     m = resolve_measure(snap, ref)
     kids = sorted(snap.into("PART_OF", m.id), key=lambda e: (e.props.get("order", 0), e.source))
     return MeasureDetail(measure=snap.measure_view(m), structure_parent=m.props.get("parent_id"),
@@ -149,7 +149,7 @@ def get_measure(store: Store, ref: str) -> MeasureDetail:
 
 def list_laws(store: Store, q: str | None = None) -> LawList:
     """Cited laws and documents, most cited first; ``q`` filters by part of the title."""
-    snap = Snapshot(store)
+    snap = snapshot(store)
     items = [_law(snap, lid) for lid, law in snap.nodes("Law").items() if not q or q in law.props.get("title", "")]
     items.sort(key=lambda law: (-law.cited_by, law.title))
     return LawList(items=items, total=len(items))
@@ -157,7 +157,7 @@ def list_laws(store: Store, q: str | None = None) -> LawList:
 
 def get_law(store: Store, law_id: str) -> LawDetail:
     """A law and the measures citing it."""
-    snap = Snapshot(store)
+    snap = snapshot(store)
     if law_id not in snap.nodes("Law"):
         raise NotFound(f"no law {law_id!r}; list them with /api/v1/laws")
     measures = [snap.measure_view(m) for e in snap.into("CITES", law_id) if (m := snap.measure(e.source))]
@@ -166,7 +166,7 @@ def get_law(store: Store, law_id: str) -> LawDetail:
 
 def list_jurisdictions(store: Store, level: str | None = None) -> JurisdictionList:
     """Places in the graph with the plans each issued."""
-    snap = Snapshot(store)
+    snap = snapshot(store)
     items = [_jurisdiction(snap, jid) for jid, j in snap.nodes("Jurisdiction").items()
              if level is None or j.props.get("level") == level]
     items.sort(key=lambda j: (LEVEL_RANK.get(j.level, 9), j.name, j.id))
@@ -174,7 +174,7 @@ def list_jurisdictions(store: Store, level: str | None = None) -> JurisdictionLi
 
 
 def get_jurisdiction(store: Store, jid: str) -> JurisdictionView:
-    snap = Snapshot(store)
+    snap = snapshot(store)
     if jid not in snap.nodes("Jurisdiction"):
         hits = [k for k, j in snap.nodes("Jurisdiction").items() if j.props.get("name") == jid]
         if len(hits) != 1:

@@ -15,7 +15,7 @@ from policygraph.graph.model import Edge
 from policygraph.graph.store import Store
 from policygraph.queries.models import PLAN_EXAMPLE, Hop, Listing, MeasureView, PlanRef, _example
 from policygraph.queries.refs import resolve_measure
-from policygraph.queries.snapshot import Snapshot, hop
+from policygraph.queries.snapshot import hop, Snapshot, snapshot
 
 MAX_DEPTH = 4
 
@@ -74,7 +74,7 @@ def implementations(store: Store, ref: str, level: str | None = None, links: Lin
     ...                                                        # doctest: +SKIP
     ['红旗区', '红旗区', 'XX县']
     """
-    snap = Snapshot(store)
+    snap = snapshot(store)
     root = resolve_measure(snap, ref)
     found = walk(snap, root.id, "down", links, depth)
     if level is not None:
@@ -88,7 +88,7 @@ def sources(store: Store, ref: str, links: LinkFilter = LinkFilter(), depth: int
     >>> [s.measure.ref for s in sources(store, "红旗区#（二十一）").items][:1]   # doctest: +SKIP
     ['河北省#24']
     """
-    snap = Snapshot(store)
+    snap = snapshot(store)
     root = resolve_measure(snap, ref)
     return _grouped(snap.measure_view(root), "up", walk(snap, root.id, "up", links, depth))
 

@@ -14,7 +14,7 @@ from policygraph.graph.store import Store
 from policygraph.queries.cascade import MAX_DEPTH, Linked, LinkFilter, walk
 from policygraph.queries.models import Listing, MeasureView, PlanRef
 from policygraph.queries.refs import resolve_plan
-from policygraph.queries.snapshot import Snapshot
+from policygraph.queries.snapshot import Snapshot, snapshot
 
 
 class CoverageRow(BaseModel):
@@ -93,7 +93,7 @@ def coverage(store: Store, parent: str, child: str, links: LinkFilter = LinkFilt
     >>> c.summary.covered, c.summary.gaps, c.summary.local_additions  # doctest: +SKIP
     (20, 33, 25)
     """
-    snap = Snapshot(store)
+    snap = snapshot(store)
     pid, cid = resolve_plan(snap, parent), resolve_plan(snap, child)
     rows = []
     covering: set[str] = set()
@@ -119,7 +119,7 @@ def coverage_matrix(store: Store, parent: str, child_level: str, links: LinkFilt
     >>> coverage_matrix(store, "河北省", "county").share_covered   # doctest: +SKIP
     {'p-6e4d10b35ef3': 0.4, ...}
     """
-    snap = Snapshot(store)
+    snap = snapshot(store)
     pid = resolve_plan(snap, parent)
     plans = sorted(p for p, n in snap.nodes("Plan").items() if n.props.get("level") == child_level and p != pid)
     rows = []

@@ -17,7 +17,7 @@ from policygraph.graph.store import ReviewRecord, Store
 from policygraph.loaders.model import LEVEL_RANK
 from policygraph.queries.models import Hop, Listing, PlanRef
 from policygraph.queries.refs import resolve_measure, resolve_plan
-from policygraph.queries.snapshot import Snapshot, hop
+from policygraph.queries.snapshot import hop, Snapshot, snapshot
 
 
 
@@ -43,7 +43,7 @@ def list_links(store: Store, status: str | None = None, plan: str | None = None)
     >>> {l.link.status for l in list_links(store, status="confirmed").items}   # doctest: +SKIP
     {'confirmed'}
     """
-    snap = Snapshot(store)
+    snap = snapshot(store)
     pid = resolve_plan(snap, plan) if plan else None
     links = [e for e in store.links(status)
              if pid is None or pid in (_plan_of(snap, e.source), _plan_of(snap, e.target))]
@@ -52,7 +52,7 @@ def list_links(store: Store, status: str | None = None, plan: str | None = None)
 
 
 def get_link(store: Store, link_id: str) -> LinkView:
-    snap = Snapshot(store)
+    snap = snapshot(store)
     return _view(snap, _find(store, link_id))
 
 
@@ -71,12 +71,12 @@ def review_link(store: Store, link_id: str, decision: Literal["confirm", "reject
     store.put_link(updated)
     store.append_review(ReviewRecord(source=link.source, target=link.target, decision=status, reviewer=reviewer,
                                      at=at, note=note))
-    return _view(Snapshot(store), updated)
+    return _view(snapshot(store), updated)
 
 
 def add_link(store: Store, source: str, target: str, reviewer: str, note: str = "") -> LinkView:
     """Add a link the aligner missed: ``source`` (lower task) implements ``target`` (higher measure); confirmed."""
-    snap = Snapshot(store)
+    snap = snapshot(store)
     src, tgt = resolve_measure(snap, source), resolve_measure(snap, target)
     sp, tp = snap.plan(str(src.props.get("plan_id"))), snap.plan(str(tgt.props.get("plan_id")))
     if sp is None or tp is None or sp.id == tp.id:

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from policygraph.errors import InputError
 from policygraph.graph.store import Store
 from policygraph.queries.models import Listing, PlanRef
-from policygraph.queries.snapshot import Snapshot
+from policygraph.queries.snapshot import Snapshot, snapshot
 
 SNIPPET_RADIUS = 30
 _K1, _B = 1.2, 0.75
@@ -116,7 +116,7 @@ def search_index(store: Store) -> SearchIndex:
     cached = _CACHE.get(store)
     if cached is not None and cached[0] == version:
         return cached[1]
-    index = _build(Snapshot(store))
+    index = _build(snapshot(store))
     _CACHE[store] = (version, index)
     return index
 

@@ -13,6 +13,24 @@ from policygraph.graph.store import Store
 from policygraph.queries.models import AgencyRole, CitationView, Hop, IndicatorView, MeasureView, PlanRef
 
 
+def snapshot(store: Store) -> Snapshot:
+    """A snapshot of ``store``, reused while the store's ``version()`` is unchanged.
+
+    Stores that cannot tell their version (``version()`` is None) get a fresh snapshot per query.
+    A snapshot only reads, so sharing it between queries of the same version is safe.
+    """
+    version = store.version()
+    if version is None:
+        return Snapshot(store)
+    # Kept on the store itself: a cache keyed by store would keep every store alive (the snapshot refers to it).
+    cached: tuple[str, Snapshot] | None = getattr(store, "_query_snapshot", None)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    snap = Snapshot(store)
+    store._query_snapshot = (version, snap)  # type: ignore[attr-defined]
+    return snap
+
+
 class Snapshot:
     """Nodes and edges of one store, fetched lazily by label and type and indexed by id and endpoint."""
 

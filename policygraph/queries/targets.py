@@ -22,7 +22,7 @@ from policygraph.queries.cascade import MAX_DEPTH, Linked, LinkFilter, walk
 from policygraph.queries.coverage import parent_measures
 from policygraph.queries.models import IndicatorView, Listing, PlanRef, Verdict
 from policygraph.queries.refs import resolve_plan
-from policygraph.queries.snapshot import Snapshot
+from policygraph.queries.snapshot import Snapshot, snapshot
 
 FUZZY_CUT = 0.66
 _CEILINGS = ("<=", "<")
@@ -83,7 +83,7 @@ def compare_targets(store: Store, parent: str, child: str | None = None, child_l
     ...  if p.parent_ref == "河北省#6"]                                   # doctest: +SKIP
     [(29.0, 'weaker'), (39.0, 'weaker')]
     """
-    snap = Snapshot(store)
+    snap = snapshot(store)
     pid = resolve_plan(snap, parent)
     if child is not None:
         kids = [resolve_plan(snap, child)]
