@@ -6,7 +6,7 @@ from pathlib import Path
 from policygraph.graph.loading import load_paths
 from policygraph.graph.model import Edge, edge_id
 from policygraph.graph.sqlite_store import SqliteStore
-from policygraph.graph.store import VERSIONED
+from policygraph.graph.store import VERSIONED, Store
 from policygraph.queries.snapshot import snapshot
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
@@ -38,3 +38,15 @@ def test_another_process_writing_the_file_changes_the_version(tmp_path: Path) ->
     writer.close()
     assert reader.version() != before
     assert reader.counts()["nodes"]["Plan"] == 1
+
+
+def test_every_store_changes_its_version_on_each_write(store: Store) -> None:
+    """Both stores are VERSIONED: the API caches query snapshots per version."""
+    assert VERSIONED in store.capabilities
+    v0 = store.version()
+    load_paths(store, [CORPUS / "004_deef08175ff29da4.txt"])
+    v1 = store.version()
+    assert v1 != v0 and store.version() == v1
+    plan = store.plans()[0].id
+    store.delete_document(plan)
+    assert store.version() not in (v0, v1)

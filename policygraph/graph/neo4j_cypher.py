@@ -227,3 +227,8 @@ ORDER BY r.seq
 """
 
 CLEAR = "MATCH (n) DETACH DELETE n"
+
+# The graph's version: a fresh random token written by every write transaction (a counter would repeat
+# after CLEAR and let a reader trust a stale cache).
+BUMP_VERSION = "MERGE (c:Sequence {name: 'graph'}) SET c.value = randomUUID()"
+GET_VERSION = "MATCH (c:Sequence {name: 'graph'}) RETURN c.value AS value"

@@ -31,7 +31,7 @@ from policygraph.errors import NotFound, StoreError
 from policygraph.graph import neo4j_cypher as cy
 from policygraph.graph.model import EDGE_TYPES, NODE_LABELS, Edge, Fragment, Node, canonical_json
 from policygraph.graph.store import (
-    CONCURRENT_READERS, PERSISTENT, TRANSACTIONS, ReviewRecord, Store, WriteResult, WriteStatus,
+    CONCURRENT_READERS, PERSISTENT, TRANSACTIONS, VERSIONED, ReviewRecord, Store, WriteResult, WriteStatus,
 )
 
 T = TypeVar("T")
@@ -42,7 +42,7 @@ class Neo4jStore(Store):
     """``neo4j://host:7687`` — a shared server, for many users and for Cypher by hand."""
 
     name = "neo4j"
-    capabilities = frozenset({TRANSACTIONS, PERSISTENT, CONCURRENT_READERS})
+    capabilities = frozenset({TRANSACTIONS, PERSISTENT, CONCURRENT_READERS, VERSIONED})
 
     def __init__(self, uri: str, auth: tuple[str, str] | None = None, database: str | None = None) -> None:
         self.uri = uri
@@ -84,7 +84,11 @@ class Neo4jStore(Store):
         bookmarks = self.driver.execute_query_bookmark_manager
         with _errors(f"Neo4j at {self.uri}"), \
                 self.driver.session(database=self.database, bookmark_manager=bookmarks) as session:
-            return session.execute_write(work)
+            return session.execute_write(lambda tx: _versioned(tx, work))
+
+    def version(self) -> str | None:
+        rows = self._read(cy.GET_VERSION)
+        return str(rows[0]["value"]) if rows else "empty"
 
     def _ensure_schema(self) -> None:
         """Create the constraints and indexes that are missing (listing first keeps reconnects cheap)."""
@@ -200,6 +204,13 @@ class Neo4jStore(Store):
 
 
 # ---- transaction steps -------------------------------------------------------------------------------------
+def _versioned(tx: neo4j.ManagedTransaction, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+    """Run ``work`` and bump the graph's version in the same transaction."""
+    result = work(tx)
+    tx.run(cy.BUMP_VERSION).consume()
+    return result
+
+
 def _drop_owned(tx: neo4j.ManagedTransaction, plan_id: str, keep: list[str]) -> set[str]:
     """Delete what a document owns, except nodes it still has (``keep``) and DERIVES_FROM links; return the
     ends of the dropped edges, the shared nodes that may now be orphans."""
