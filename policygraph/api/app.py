@@ -81,7 +81,8 @@ def _guard_and_log(config: ApiSettings) -> Callable[[Request, Callable[[Request]
             response = await call_next(request)
         access_log.info(json.dumps({"method": request.method, "path": request.url.path,
                                     "status": response.status_code,
-                                    "duration_ms": round((time.perf_counter() - start) * 1000, 1)}))
+                                    "duration_ms": round((time.perf_counter() - start) * 1000, 1)},
+                                   ensure_ascii=False))
         return response
 
     return middleware
