@@ -1,6 +1,6 @@
 """Fit the aligner's logistic weights and cut-offs on the dev gold, and report held-out figures.
 
-    .venv/bin/python bench/fit_alignment.py [--gold PATH] [--corpus DIR] [--write] [--ablation]
+    .venv/bin/python bench/fit_alignment.py [--gold PATH] [--corpus DIR] [--write] [--ablation] [--repeats N]
 
 Pair features do not depend on the gold (they come from the province plan alone), so they are computed
 once for each annotated task's top candidates. Figures are *nested* cross-validation: for each outer fold
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import random
 import sys
 import time
 from collections.abc import Sequence
@@ -111,10 +112,16 @@ def choose_cut(d: Data, scores: np.ndarray, units: Sequence[int]) -> tuple[float
     return best[1]
 
 
-def folds(d: Data, units: Sequence[int], kind: str, k: int = 5) -> list[list[int]]:
-    """Groups of units: by document, or k folds of whole lower items (deterministic round-robin)."""
+def folds(d: Data, units: Sequence[int], kind: str, k: int = 5, seed: int | None = None) -> list[list[int]]:
+    """Groups of units: by document, or k folds of whole lower items (deterministic round-robin).
+
+    With ``seed`` the items are shuffled before the round-robin: repeating the item folds with several
+    seeds shows how much of a difference between two methods is only the luck of one split.
+    """
     key = (lambda r: d.gold[r].doc) if kind == "doc" else (lambda r: (d.gold[r].doc, d.gold[r].item))
     groups = sorted({key(r) for r in units})
+    if seed is not None:
+        random.Random(seed).shuffle(groups)
     n = len(groups) if kind == "doc" else k
     return [[r for r in units if groups.index(key(r)) % n == f] for f in range(n)]
 
@@ -130,12 +137,12 @@ def oof_scores(d: Data, units: Sequence[int], cols: Sequence[int], kind: str) ->
     return out
 
 
-def nested(d: Data, cols: Sequence[int], kind: str) -> AlignmentScores:
+def nested(d: Data, cols: Sequence[int], kind: str, seed: int | None = None) -> AlignmentScores:
     """Held-out figures: weights and cut-offs chosen without ever seeing the fold they are scored on."""
     all_units = list(range(len(d.gold)))
     scores = np.full(len(d.y), np.nan)
     cuts: dict[int, tuple[float, float, int]] = {}
-    for test in folds(d, all_units, kind):
+    for test in folds(d, all_units, kind, seed=seed):
         train = sorted(set(all_units) - set(test))
         inner = oof_scores(d, train, cols, "item")
         cut = choose_cut(d, inner, train)
@@ -201,6 +208,8 @@ def main() -> None:
     ap.add_argument("--write", action="store_true", help="refit on all units and write align_model.toml")
     ap.add_argument("--ablation", action="store_true", help="held-out figures for feature subsets")
     ap.add_argument("--features", default=",".join(FEATURES))
+    ap.add_argument("--repeats", type=int, default=0,
+                    help="also report item-5fold repeated over this many shuffled splits (mean ± sd)")
     args = ap.parse_args()
     t0 = time.time()
     d = load(args.gold, args.corpus)
@@ -211,6 +220,12 @@ def main() -> None:
         for kind in ("item", "doc"):
             s = nested(d, cols, kind)
             print(f"{name:24s} {kind:4s} {s.summary()}")
+        if args.repeats:
+            runs = [nested(d, cols, "item", seed) for seed in range(args.repeats)]
+            f1, p, r = (np.array([getattr(s, a) for s in runs]) for a in ("f1", "precision", "recall"))
+            h3 = np.array([s.hits3 for s in runs])
+            print(f"{name:24s} item×{args.repeats} P {p.mean():.3f}  R {r.mean():.3f}  F1 {f1.mean():.3f} ± {f1.std():.3f}"
+                  f"  hits@3 {h3.mean():.3f}")
     if args.write:
         m = write_model(d, [FEATURES.index(f) for f in args.features.split(",")])
         print("wrote", m)
