@@ -80,6 +80,19 @@ def graph(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     store.close()
 
 
+@pytest.fixture(scope="module")
+def sqlite_graph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The sample corpus loaded and aligned in the embedded store only (pages and browser tests)."""
+    from policygraph.align.run import align_plans
+    from policygraph.graph.loading import load_paths
+
+    store = _open_sqlite(tmp_path_factory.mktemp("sqlite-graph"))
+    load_paths(store, [CORPUS_DIR])
+    align_plans(store)
+    yield store
+    store.close()
+
+
 @pytest.fixture
 def sqlite_path(tmp_path: Path) -> Path:
     """A fresh file for the tests that only make sense for the embedded store (reopening, killing)."""

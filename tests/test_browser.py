@@ -17,13 +17,9 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from policygraph.align.run import align_plans
-from policygraph.graph.loading import load_paths
-from policygraph.graph.sqlite_store import SqliteStore
 from policygraph.graph.store import Store
 from policygraph.viz.pages import pages_router
 
-CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
 HEBEI = "关于深化改革加强食品安全工作的若干措施"
 CHROMIUM = shutil.which("chromium")
 
@@ -39,12 +35,8 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    s = SqliteStore(tmp_path_factory.mktemp("browser") / "graph.db")
-    load_paths(s, [CORPUS])
-    align_plans(s)
-    yield s
-    s.close()
+def store(sqlite_graph: Store) -> Store:
+    return sqlite_graph
 
 
 @pytest.fixture(scope="module")

@@ -3,34 +3,25 @@ county tasks implement it, search the texts — all without the internet."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from policygraph.align.run import align_plans
-from policygraph.graph.loading import load_paths
-from policygraph.graph.sqlite_store import SqliteStore
 from policygraph.graph.store import Store
 from policygraph.viz import networks
 from policygraph.viz.context import measure_page
 from policygraph.viz.networks import MAX_NODES, measure_network
 from policygraph.viz.pages import mark, pages_router
 
-CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
 HEBEI = "关于深化改革加强食品安全工作的若干措施"
 M24_TITLE = "完善农产品质量安全追溯体系"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    s = SqliteStore(tmp_path_factory.mktemp("viz") / "graph.db")
-    load_paths(s, [CORPUS])
-    align_plans(s)
-    yield s
-    s.close()
+def store(sqlite_graph: Store) -> Store:
+    return sqlite_graph
 
 
 @pytest.fixture(scope="module")
