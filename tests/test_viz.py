@@ -3,7 +3,6 @@ county tasks implement it, search the texts — all without the internet."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
