@@ -45,3 +45,25 @@ def test_a_text_layer_pdf_gives_the_same_plan_tree(tmp_path: Path) -> None:
     pdf = tmp_path / "plan.pdf"
     pdf.write_bytes(make_pdf(source.read_text(encoding="utf-8").split("\n")))
     assert shape(parse_file(pdf)) == shape(parse_file(source))
+
+
+GOV_PAGE = """<!DOCTYPE html><html><head><meta charset="gb2312"><title>{title}</title></head><body>
+<div class="header"><a href="/">首页</a> | 政务公开</div><div class="article">{h1}
+<div class="info">发布时间：2022-03-15 来源：市食安办</div><div class="TRS_Editor">
+<p>为全面落实食品安全“四个最严”要求，现提出2022年全市食品安全工作要点如下：</p><p>一、强化源头治理</p>
+<p>（一）加强耕地污染治理。受污染耕地安全利用率达到93%以上。（市生态环境局、市农业农村局按职责分工负责）</p>
+</div></div><div class="footer">主办：驻马店市人民政府办公室</div></body></html>"""
+
+
+@pytest.mark.parametrize("title, h1", [
+    ("驻马店市人民政府", "<h1>驻马店市2022年食品安全工作要点</h1>"),
+    ("关于印发驻马店市2022年食品安全工作要点的通知_市场监管_驻马店市人民政府", ""),
+])
+def test_a_government_web_page_keeps_its_title_when_the_article_body_is_cut_out(title: str, h1: str,
+                                                                                  tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(GOV_PAGE.format(title=title, h1=h1).encode("gb18030"))
+    tree = parse_file(page)
+    assert tree.plan.title == "驻马店市2022年食品安全工作要点"
+    assert tree.plan.jurisdiction.name == "驻马店市" and tree.plan.jurisdiction.level == "city"
+    assert [a.name for m in tree.measures for a in m.agencies] == ["驻马店市生态环境局", "驻马店市农业农村局"]

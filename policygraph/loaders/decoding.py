@@ -258,6 +258,8 @@ def _html_text(raw: str, name: str) -> str:
     """Visible text of a web page, one block element per line, from its main content area when obvious."""
     conf = _html_config()
     tree = LexborHTMLParser(raw)
+    title_node = tree.css_first("title")
+    page_title = _HTML_WS.sub(" ", title_node.text(strip=True)) if title_node is not None else ""
     for tag in conf["drop_tags"]:
         for node in tree.css(tag):
             node.decompose()
@@ -265,13 +267,29 @@ def _html_text(raw: str, name: str) -> str:
     if root is None:
         raise InputError(name, "web page has no body; save the page again or copy its text into a .txt file")
     total = len(root.text(strip=True))
+    heading = ""
     for selector in conf["content_selectors"]:
         candidate = tree.css_first(selector)
         if candidate is not None and len(candidate.text(strip=True)) >= conf["min_share"] * total > 0:
+            heading = _heading_outside(tree, candidate.text(strip=True), page_title)
             root = candidate
             break
     lines = (line.strip(" ") for line in "".join(_block_parts(root)).split("\n"))
-    return "\n".join(line for line in lines if line)
+    return "\n".join([heading] * bool(heading) + [line for line in lines if line])
+
+
+def _heading_outside(tree: LexborHTMLParser, content: str, page_title: str) -> str:
+    """The document's title when the content area left it out: government pages put it in an <h1> (or only
+    in <title>, followed by the site name: "…工作要点的通知_某某市人民政府") above the article body.
+    A banner such as <h1>某某市人民政府</h1> names no document and is not taken."""
+    words = _html_config()["title_words"]
+    for node in tree.css("h1, h2"):
+        text = _HTML_WS.sub("", node.text(strip=True))
+        if text and text not in content and any(word in text for word in words):
+            return text
+    title = re.split(r"\s*[_|｜]\s*|\s+-\s+", page_title)[0].strip()
+    names_a_document = any(word in title for word in words)
+    return title if names_a_document and title.replace(" ", "") not in content else ""
 
 
 def _block_parts(root: LexborNode) -> list[str]:
