@@ -125,9 +125,15 @@ def test_html_without_a_content_area_reads_the_body_with_block_breaks() -> None:
 
 
 def test_docx_reads_table_cells_too(tmp_path: Path) -> None:
+    rows = [["指标", "目标"], ["食品抽检合格率", "98%以上"]]
+    decoded = decode_file(make_docx(["一、主要目标"], tmp_path / "t.docx", rows))
+    assert decoded.text.split("\n") == ["一、主要目标", "指标", "目标", "食品抽检合格率", "98%以上"]
+
+
+def test_docx_task_division_table_reads_as_plan_lines(tmp_path: Path) -> None:
     rows = [["序号", "任务", "牵头单位"], ["1", "开展校园食品安全守护行动", "县教育局"]]
     decoded = decode_file(make_docx(["一、重点任务"], tmp_path / "t.docx", rows))
-    assert decoded.text.split("\n") == ["一、重点任务", "序号", "任务", "牵头单位", "1", "开展校园食品安全守护行动", "县教育局"]
+    assert decoded.text.split("\n") == ["一、重点任务", "1.开展校园食品安全守护行动。（牵头单位：县教育局）"]
 
 
 def test_docx_merged_cell_is_read_once(tmp_path: Path) -> None:

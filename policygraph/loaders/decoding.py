@@ -10,6 +10,7 @@ Every failure is an ``InputError`` naming the file and saying what the user can 
 from __future__ import annotations
 
 import codecs
+import html
 import io
 import re
 import tomllib
@@ -31,6 +32,7 @@ from pypdf.errors import PyPdfError
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from policygraph.errors import InputError
+from policygraph.loaders.tables import task_table_lines
 
 MAX_BYTES = 20_000_000
 
@@ -212,7 +214,12 @@ def _docx_text(data: bytes, name: str) -> str:
 
 
 def _table_lines(table: Table) -> list[str]:
-    """Each cell's paragraphs on their own lines; a merged cell, which python-docx repeats, is read once."""
+    """A task-division table as plan lines (see ``tables``); any other table cell by cell, each cell's
+    paragraphs on their own lines, a merged cell (which python-docx repeats) read once."""
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    as_plan = task_table_lines(rows)
+    if as_plan is not None:
+        return as_plan
     lines: list[str] = []
     seen: set[object] = set()  # the cell elements themselves: holding them keeps lxml proxies unique
     for row in table.rows:
@@ -274,8 +281,21 @@ def _html_text(raw: str, name: str) -> str:
             heading = _heading_outside(tree, candidate.text(strip=True), page_title)
             root = candidate
             break
+    _rewrite_task_tables(root)
     lines = (line.strip(" ") for line in "".join(_block_parts(root)).split("\n"))
     return "\n".join([heading] * bool(heading) + [line for line in lines if line])
+
+
+def _rewrite_task_tables(root: LexborNode) -> None:
+    """Replace each task-division table by the plan lines it stands for (see ``tables``)."""
+    for table in root.css("table"):
+        rows = [[cell.text(strip=True) for cell in tr.css("td, th")] for tr in table.css("tr")]
+        lines = task_table_lines(rows)
+        if lines:
+            block = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+            replacement = LexborHTMLParser(f"<div>{block}</div>").css_first("div")
+            if replacement is not None:
+                table.replace_with(replacement)
 
 
 def _heading_outside(tree: LexborHTMLParser, content: str, page_title: str) -> str:
