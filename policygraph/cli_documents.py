@@ -1,0 +1,214 @@
+"""Commands about documents and the graph: parse, load, stats, export, align, eval."""
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from policygraph.cli import STORE_OPTION, main, open_configured_store
+from policygraph.graph.store import Store
+from policygraph.loaders.model import PlanTree
+from policygraph.loaders.parse import parse_file
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the plan tree as JSON (one object per file, one per line).")
+def parse(files: tuple[Path, ...], as_json: bool) -> None:
+    """Parse FILES (.txt in UTF-8 or GB18030, .docx, .html, .pdf) and print their plan trees.
+
+    Nothing is printed unless every file parses: a bad file gets one line on stderr and exit status 2.
+    """
+    trees = [parse_file(f) for f in files]
+    for tree in trees:
+        if as_json:
+            click.echo(json.dumps(tree_to_json(tree), ensure_ascii=False))
+        else:
+            _print_tree(tree)
+
+
+def tree_to_json(tree: PlanTree) -> dict[str, object]:
+    """The documented ``parse --json`` schema: ``{"plan": {...}, "measures": [...]}``."""
+    return {"plan": tree.plan.model_dump(mode="json"), "measures": [m.model_dump(mode="json") for m in tree.measures]}
+
+
+def _print_tree(tree: PlanTree) -> None:
+    plan = tree.plan
+    j = plan.jurisdiction
+    place = "，".join([j.name, *j.parents])
+    click.echo(f"{plan.title}  [{plan.kind or '?'} · {plan.year or '?'} · {place} ({j.level})]  id={plan.id}")
+    depth: dict[str | None, int] = {None: 0}
+    for m in tree.measures:
+        d = depth[m.parent_id]
+        depth[m.id] = d + 1
+        if m.kind == "task":
+            who = "、".join(f"{a.as_written}({a.role})" for a in m.agencies) or "—"
+            extra = f"  targets={len(m.indicators)}" if m.indicators else ""
+            extra += f"  cites={len(m.citations)}" if m.citations else ""
+            click.echo(f"{'  ' * d}· {m.title[:30]} → {who}{extra}")
+        else:
+            click.echo(f"{'  ' * d}{m.number} {m.title[:40]}")
+    counts = Counter(m.kind for m in tree.measures)
+    tasks = [m for m in tree.measures if m.kind == "task"]
+    click.echo(
+        f"= {counts['section']} sections, {counts['item']} items, {counts['task']} task units, "
+        f"{sum(len(m.agencies) for m in tasks)} agencies, {sum(len(m.indicators) for m in tasks)} indicators, "
+        f"{sum(len(m.citations) for m in tasks)} citations\n"
+    )
+
+
+@main.group(name="eval")
+def eval_group() -> None:
+    """Measure extraction and alignment against hand-checked gold files."""
+
+
+@eval_group.command(name="extraction")
+@click.option("--gold", type=click.Path(path_type=Path), default=Path("../shared/gold/extraction_examples.json"),
+              show_default=True, help="Gold file of hand-checked task units.")
+@click.option("--corpus", type=click.Path(path_type=Path), default=Path("data/corpus"), show_default=True,
+              help="Folder holding the documents the gold names.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def eval_extraction(gold: Path, corpus: Path, as_json: bool) -> None:
+    """Precision and recall of agencies (by function and role), indicators and citations."""
+    from policygraph.evaluation.extraction import evaluate_extraction
+
+    scores = evaluate_extraction(gold, corpus)
+    if as_json:
+        out = {k: {"precision": s.precision, "recall": s.recall, "expected": s.expected, "predicted": s.predicted}
+               for k, s in scores.items()}
+        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+        return
+    for name, s in scores.items():
+        click.echo(f"{name:<11} precision {s.precision:.3f}  recall {s.recall:.3f}  "
+                   f"({s.true_pos} of {s.predicted} predicted, {s.expected} expected)")
+        for miss in s.misses:
+            click.echo(f"    {miss}")
+
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@STORE_OPTION
+@click.option("--no-align", is_flag=True, help="Only load; do not align the new documents.")
+def load(paths: tuple[Path, ...], store_url: str | None, no_align: bool) -> None:
+    """Load files and folders (recursively, every supported format) into the store.
+
+    One transaction per document; reloading an unchanged document changes nothing; a changed version of a
+    plan (same jurisdiction, year and title) replaces the old one. Bad files are reported and skipped.
+    Exit status 1 when any file failed.
+    """
+    from policygraph.graph.loading import collect_files, load_paths
+
+    with open_configured_store(store_url) as store:
+        files = collect_files(paths)
+        if sys.stderr.isatty():
+            from rich.progress import Progress
+
+            with Progress(transient=True) as bar:
+                task = bar.add_task("loading", total=len(files))
+                summary = load_paths(store, files, lambda p: bar.update(task, advance=1, description=p.name[:30]))
+        else:
+            summary = load_paths(store, files)
+        for reason in summary.skipped:
+            click.echo(f"skipped {reason}", err=True)
+        click.echo(summary.line())
+        if not no_align and summary.documents:
+            _align_after_load(store, [w.plan_id for w in summary.written if w.status != "unchanged"])
+    if summary.skipped:
+        sys.exit(1)
+
+
+def _align_after_load(store: Store, plan_ids: list[str]) -> None:
+    """Align the documents just written (incremental); a no-op until the aligner exists."""
+    try:
+        from policygraph.align.run import align_plans
+    except ImportError:
+        return
+    if plan_ids:
+        result = align_plans(store, plan_ids)
+        click.echo(result.line())
+
+
+@main.command()
+@STORE_OPTION
+@click.option("--json", "as_json", is_flag=True, help='Print {"nodes": {type: n}, "edges": {type: n}}.')
+def stats(store_url: str | None, as_json: bool) -> None:
+    """Node and edge counts by type."""
+    with open_configured_store(store_url) as store:
+        counts = store.counts()
+    if as_json:
+        click.echo(json.dumps(counts, ensure_ascii=False))
+        return
+    for kind in ("nodes", "edges"):
+        click.echo(f"{kind}: " + ", ".join(f"{k} {v}" for k, v in counts[kind].items()))
+
+
+@main.command()
+@STORE_OPTION
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None, help="File to write (default stdout).")
+def export(store_url: str | None, fmt: str, output: Path | None) -> None:
+    """Write the whole graph as node-link JSON."""
+    with open_configured_store(store_url) as store:
+        data = json.dumps(store.export(), ensure_ascii=False)
+    if output is None:
+        click.echo(data)
+    else:
+        tmp = output.with_suffix(output.suffix + ".tmp")
+        tmp.write_text(data, encoding="utf-8")
+        tmp.replace(output)  # never a half-written export
+
+
+@main.command()
+@STORE_OPTION
+@click.option("--plan", "plans", multiple=True, metavar="PLAN_ID", help="Align only pairs touching this plan (repeatable).")
+@click.option("--threshold", type=float, default=None, help="Score above which a link is kept (default: calibrated).")
+def align(store_url: str | None, plans: tuple[str, ...], threshold: float | None) -> None:
+    """Infer DERIVES_FROM links from lower-level tasks to the higher-level measures they implement."""
+    from policygraph.align.run import align_plans
+
+    with open_configured_store(store_url) as store:
+        if sys.stderr.isatty():
+            from rich.progress import Progress
+
+            with Progress(transient=True) as bar:
+                task = bar.add_task("aligning", total=None)
+                result = align_plans(store, list(plans) or None, threshold,
+                                     lambda s: bar.update(task, advance=1, description=s[:40]))
+        else:
+            result = align_plans(store, list(plans) or None, threshold)
+    click.echo(result.line())
+
+
+
+
+@eval_group.command(name="alignment")
+@click.option("--gold", type=click.Path(path_type=Path), default=Path("../shared/gold/alignment_dev.json"),
+              show_default=True, help="Gold file: the higher measures each lower task implements.")
+@click.option("--corpus", type=click.Path(path_type=Path), default=Path("data/corpus"), show_default=True,
+              help="Folder holding the documents the gold names.")
+@click.option("--threshold", type=float, default=None, help="Score cut (default: the calibrated one).")
+@click.option("--misses", "misses_path", type=click.Path(path_type=Path), default=Path("eval-alignment-misses.txt"),
+              show_default=True, help="File to write the misses and false links to.")
+@click.option("--json", "as_json", is_flag=True, help="Print precision, recall, f1, hits_at_1, hits_at_3 as JSON.")
+def eval_alignment(gold: Path, corpus: Path, threshold: float | None, misses_path: Path, as_json: bool) -> None:
+    """Precision, recall, F1, hits@1 and hits@3 of the aligner on a gold file, through a temporary store."""
+    from policygraph.evaluation.alignment_store import run_store_eval
+
+    s, strict = run_store_eval(gold, corpus, threshold)
+    misses_path.write_text("\n".join(["# misses", *s.misses, "", "# false links", *s.false_links]) + "\n",
+                           encoding="utf-8")
+    figures = {"precision": s.precision, "recall": s.recall, "f1": s.f1, "hits_at_1": s.hits1, "hits_at_3": s.hits3,
+               "linked_hits_at_1": strict.hits1, "linked_hits_at_3": strict.hits3}
+    if as_json:
+        click.echo(json.dumps({k: round(v, 4) for k, v in figures.items()}))
+    else:
+        click.echo(f"precision {s.precision:.3f}  recall {s.recall:.3f}  F1 {s.f1:.3f}  "
+                   f"hits@1 {s.hits1:.3f}  hits@3 {s.hits3:.3f}  ({s.predicted} links, {s.correct} correct; "
+                   f"{s.direct_found} of {s.direct} direct found)")
+        click.echo(f"hits@k over stored links only: hits@1 {strict.hits1:.3f}  hits@3 {strict.hits3:.3f}")
+        click.echo(f"misses and false links: {misses_path}")
+
