@@ -46,6 +46,7 @@ class SqliteStore(Store):
             raise StoreError(f"{self.path}: cannot open the graph database ({exc})") from exc
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self._by_label: dict[str, set[str]] = defaultdict(set)
+        self._by_doc: dict[str | None, set[str]] = defaultdict(set)  # owning plan → its nodes
         self._by_type: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
         self._version = -1
         self._writes = 0  # our own commits: data_version only counts other connections'
@@ -70,6 +71,7 @@ class SqliteStore(Store):
             return
         g: nx.MultiDiGraph = nx.MultiDiGraph()
         by_label: dict[str, set[str]] = defaultdict(set)
+        by_doc: dict[str | None, set[str]] = defaultdict(set)
         by_type: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
         # Built straight into networkx's adjacency dicts (the layout MultiDiGraph.add_edge produces: one key
         # dict shared by _succ[u][v] and _pred[v][u]) because add_edges_from's per-edge checks made opening
@@ -77,6 +79,7 @@ class SqliteStore(Store):
         node, succ, pred = g._node, g._succ, g._pred
         for nid, label, doc, raw in self.db.execute(sql.ALL_NODES):
             node[nid] = {"label": label, "doc": doc, "raw": raw}
+            by_doc[doc].add(nid)
             succ[nid] = {}
             pred[nid] = {}
             by_label[label].add(nid)
@@ -90,15 +93,17 @@ class SqliteStore(Store):
                 pred[dst][src] = keydict
             keydict[eid] = {"type": type_, "doc": doc, "raw": raw}
             by_type[type_][eid] = (src, dst)
-        self._by_label, self._by_type = by_label, by_type
+        self._by_label, self._by_type, self._by_doc = by_label, by_type, by_doc
         self.graph = g
         self._version = version
 
     def _mem_add_node(self, n: Node) -> None:
-        if n.id in self.graph and self.graph.nodes[n.id].get("label") not in (None, n.label):
-            self._by_label[self.graph.nodes[n.id]["label"]].discard(n.id)
+        if n.id in self.graph:
+            self._by_label[self.graph.nodes[n.id].get("label", "")].discard(n.id)
+            self._by_doc[self.graph.nodes[n.id].get("doc")].discard(n.id)
         self.graph.add_node(n.id, label=n.label, doc=n.doc, props=dict(n.props), raw=None)
         self._by_label[n.label].add(n.id)
+        self._by_doc[n.doc].add(n.id)
 
     def _mem_add_edge(self, e: Edge) -> None:
         self.graph.add_edge(e.source, e.target, key=e.id, type=e.type, doc=e.doc, props=dict(e.props), raw=None)
@@ -117,6 +122,7 @@ class SqliteStore(Store):
             for _, _, eid in list(self.graph.in_edges(nid, keys=True)) + list(self.graph.out_edges(nid, keys=True)):
                 self._mem_remove_edge(eid)
             self._by_label[self.graph.nodes[nid].get("label", "")].discard(nid)
+            self._by_doc[self.graph.nodes[nid].get("doc")].discard(nid)
             self.graph.remove_node(nid)
 
     @contextmanager
@@ -222,21 +228,28 @@ class SqliteStore(Store):
         return True
 
     # ---- reading ------------------------------------------------------------------------------------
+    # Nodes and edges read back were validated when written; model_construct skips validating them again,
+    # which was most of the cost of a first query on a national-scale store.
     def get_node(self, node_id: str) -> Node | None:
         self._refresh()
         data = self.graph.nodes.get(node_id)
         if not data or "label" not in data:
             return None
-        return Node(id=node_id, label=data["label"], doc=data["doc"], props=_props(data))
+        return Node.model_construct(id=node_id, label=data["label"], doc=data["doc"], props=_props(data))
 
     def find_nodes(self, label: str, **props: Any) -> list[Node]:
         self._refresh()
         out = []
-        for nid in sorted(self._by_label.get(label, ())):
+        candidates = self._by_label.get(label, set())
+        if "plan_id" in props:
+            # Nodes that carry a plan_id are owned by that plan (graph.model), so the owner index narrows
+            # "the measures of this plan" from every measure in the graph to the plan's own.
+            candidates = candidates & self._by_doc.get(props["plan_id"], set())
+        for nid in sorted(candidates):
             data = self.graph.nodes[nid]
             p = _props(data)
             if all(p.get(k) == v for k, v in props.items()):
-                out.append(Node(id=nid, label=data["label"], doc=data["doc"], props=p))
+                out.append(Node.model_construct(id=nid, label=data["label"], doc=data["doc"], props=p))
         return out
 
     def edges(self, type: str | None = None, source: str | None = None, target: str | None = None) -> list[Edge]:
@@ -249,7 +262,7 @@ class SqliteStore(Store):
         else:
             types = [type] if type else list(self._by_type)
             triples = [(u, v, k, g.edges[u, v, k]) for t in types for k, (u, v) in self._by_type.get(t, {}).items()]
-        out = [Edge(id=k, type=d["type"], source=u, target=v, doc=d["doc"], props=_props(d))
+        out = [Edge.model_construct(id=k, type=d["type"], source=u, target=v, doc=d["doc"], props=_props(d))
                for u, v, k, d in triples
                if (type is None or d["type"] == type) and (target is None or v == target)]
         return sorted(out, key=lambda e: e.id)

@@ -120,7 +120,7 @@ def plan_tree(store: Store, ref: str) -> PlanTreeView:
     snap = snapshot(store)
     pid = resolve_plan(snap, ref)
     kids: dict[str | None, list[TreeNode]] = {}
-    ms = sorted((m for m in snap.nodes("Measure").values() if m.props.get("plan_id") == pid),
+    ms = sorted(snap.measures_of(pid),
                 key=lambda m: (m.props.get("order", 0), m.id))
     for m in ms:
         kids.setdefault(m.props.get("parent_id"), []).append(
@@ -186,7 +186,7 @@ def get_jurisdiction(store: Store, jid: str) -> JurisdictionView:
 def _plan_summary(snap: Snapshot, pid: str) -> PlanSummary:
     p = snap.plan(pid)
     props = p.props if p else {}
-    measures = sum(1 for m in snap.nodes("Measure").values() if m.props.get("plan_id") == pid)
+    measures = len(snap.measures_of(pid))
     return PlanSummary(**snap.plan_ref(pid).model_dump(), issuer=props.get("issuer"), source=props.get("source"),
                        measures=measures,
                        derives_from=sorted(e.target for e in snap.out("DERIVES_FROM", pid)

@@ -80,7 +80,7 @@ class CoverageMatrix(Listing):
 
 def parent_measures(snap: Snapshot, plan_id: str) -> list[Node]:
     """The measures coverage is counted over: the plan's items in document order, or its task units."""
-    ms = [m for m in snap.nodes("Measure").values() if m.props.get("plan_id") == plan_id]
+    ms = list(snap.measures_of(plan_id))
     items = [m for m in ms if m.props.get("kind") == "item"]
     chosen = items or [m for m in ms if m.props.get("kind") == "task"]
     return sorted(chosen, key=lambda m: (m.props.get("span") or [0])[0])
@@ -102,7 +102,7 @@ def coverage(store: Store, parent: str, child: str, links: LinkFilter = LinkFilt
         found.sort(key=lambda f: (-f.score, f.measure.id))
         covering.update(f.measure.id for f in found)
         rows.append(CoverageRow(measure=snap.measure_view(m), covered=bool(found), implementations=found))
-    tasks = [m for m in snap.nodes("Measure").values() if m.props.get("plan_id") == cid and m.props.get("kind") == "task"]
+    tasks = [m for m in snap.measures_of(cid) if m.props.get("kind") == "task"]
     extra = [snap.measure_view(t) for t in sorted(tasks, key=lambda t: (t.props.get("span") or [0])[0])
              if t.id not in covering and not _derives_into(snap, t.id, pid, links)]
     covered = sum(r.covered for r in rows)

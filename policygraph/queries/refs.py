@@ -55,8 +55,7 @@ def resolve_measure(snap: Snapshot, ref: str) -> Node:
     if not plan_part or not number:
         raise InputError(ref, "a measure reference is <plan>#<number>, e.g. 河北省#24 or 西平县2020#（十七）")
     plan_id = resolve_plan(snap, plan_part)
-    numbered = [m for m in snap.nodes("Measure").values()
-                if m.props.get("plan_id") == plan_id and m.props.get("number")]
+    numbered = [m for m in snap.measures_of(plan_id) if m.props.get("number")]
     hits = [m for m in numbered if m.props["number"] == number]
     if not hits:
         hits = [m for m in numbered if _bare(m.props["number"]) == _bare(number)]
