@@ -46,7 +46,7 @@ class SqliteStore(Store):
             raise StoreError(f"{self.path}: cannot open the graph database ({exc})") from exc
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self._by_label: dict[str, set[str]] = defaultdict(set)
-        self._by_doc: dict[str | None, set[str]] = defaultdict(set)  # owning plan → its nodes
+        self._by_doc: dict[str | None, set[str]] | None = None  # owning plan → its nodes, built on first use
         self._by_type: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
         self._version = -1
         self._writes = 0  # our own commits: data_version only counts other connections'
@@ -71,7 +71,6 @@ class SqliteStore(Store):
             return
         g: nx.MultiDiGraph = nx.MultiDiGraph()
         by_label: dict[str, set[str]] = defaultdict(set)
-        by_doc: dict[str | None, set[str]] = defaultdict(set)
         by_type: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
         # Built straight into networkx's adjacency dicts (the layout MultiDiGraph.add_edge produces: one key
         # dict shared by _succ[u][v] and _pred[v][u]) because add_edges_from's per-edge checks made opening
@@ -79,7 +78,6 @@ class SqliteStore(Store):
         node, succ, pred = g._node, g._succ, g._pred
         for nid, label, doc, raw in self.db.execute(sql.ALL_NODES):
             node[nid] = {"label": label, "doc": doc, "raw": raw}
-            by_doc[doc].add(nid)
             succ[nid] = {}
             pred[nid] = {}
             by_label[label].add(nid)
@@ -93,17 +91,19 @@ class SqliteStore(Store):
                 pred[dst][src] = keydict
             keydict[eid] = {"type": type_, "doc": doc, "raw": raw}
             by_type[type_][eid] = (src, dst)
-        self._by_label, self._by_type, self._by_doc = by_label, by_type, by_doc
+        self._by_label, self._by_type, self._by_doc = by_label, by_type, None
         self.graph = g
         self._version = version
 
     def _mem_add_node(self, n: Node) -> None:
         if n.id in self.graph:
             self._by_label[self.graph.nodes[n.id].get("label", "")].discard(n.id)
-            self._by_doc[self.graph.nodes[n.id].get("doc")].discard(n.id)
+            if self._by_doc is not None:
+                self._by_doc[self.graph.nodes[n.id].get("doc")].discard(n.id)
         self.graph.add_node(n.id, label=n.label, doc=n.doc, props=dict(n.props), raw=None)
         self._by_label[n.label].add(n.id)
-        self._by_doc[n.doc].add(n.id)
+        if self._by_doc is not None:
+            self._by_doc[n.doc].add(n.id)
 
     def _mem_add_edge(self, e: Edge) -> None:
         self.graph.add_edge(e.source, e.target, key=e.id, type=e.type, doc=e.doc, props=dict(e.props), raw=None)
@@ -122,7 +122,8 @@ class SqliteStore(Store):
             for _, _, eid in list(self.graph.in_edges(nid, keys=True)) + list(self.graph.out_edges(nid, keys=True)):
                 self._mem_remove_edge(eid)
             self._by_label[self.graph.nodes[nid].get("label", "")].discard(nid)
-            self._by_doc[self.graph.nodes[nid].get("doc")].discard(nid)
+            if self._by_doc is not None:
+                self._by_doc[self.graph.nodes[nid].get("doc")].discard(nid)
             self.graph.remove_node(nid)
 
     @contextmanager
@@ -237,6 +238,15 @@ class SqliteStore(Store):
             return None
         return Node.model_construct(id=node_id, label=data["label"], doc=data["doc"], props=_props(data))
 
+    def _doc_index(self) -> dict[str | None, set[str]]:
+        """Owner → node ids, built at the first query that needs it (opening the store stays cheap)."""
+        if self._by_doc is None:
+            index: dict[str | None, set[str]] = defaultdict(set)
+            for nid, data in self.graph.nodes(data=True):
+                index[data.get("doc")].add(nid)
+            self._by_doc = index
+        return self._by_doc
+
     def find_nodes(self, label: str, **props: Any) -> list[Node]:
         self._refresh()
         out = []
@@ -244,7 +254,7 @@ class SqliteStore(Store):
         if "plan_id" in props:
             # Nodes that carry a plan_id are owned by that plan (graph.model), so the owner index narrows
             # "the measures of this plan" from every measure in the graph to the plan's own.
-            candidates = candidates & self._by_doc.get(props["plan_id"], set())
+            candidates = candidates & self._doc_index().get(props["plan_id"], set())
         for nid in sorted(candidates):
             data = self.graph.nodes[nid]
             p = _props(data)
