@@ -72,7 +72,19 @@ def eval_group() -> None:
               help="Folder holding the documents the gold names.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def eval_extraction(gold: Path, corpus: Path, as_json: bool) -> None:
-    """Precision and recall of agencies (by function and role), indicators and citations."""
+    """Score extraction against a gold file of either shape.
+
+    Example gold (``units``): precision and recall of agencies (by function and role), indicators and citations.
+    Whole-document gold (``documents``, e.g. real_layouts.json): per document and overall — refused, header fields
+    right, structure exact, task units found, agency P/R/F1 (written form and role), functions / canonical names /
+    levels right over the agencies found, indicator and citation F1.
+    """
+    from policygraph.evaluation.layouts import is_layout_gold, load_gold
+
+    data = load_gold(gold)
+    if is_layout_gold(data):
+        _print_layout_report(data, corpus, as_json)
+        return
     from policygraph.evaluation.extraction import evaluate_extraction
 
     scores = evaluate_extraction(gold, corpus)
@@ -87,6 +99,32 @@ def eval_extraction(gold: Path, corpus: Path, as_json: bool) -> None:
         for miss in s.misses:
             click.echo(f"    {miss}")
 
+
+def _print_layout_report(data: dict[str, object], corpus: Path, as_json: bool) -> None:
+    from policygraph.evaluation.layouts import DocumentScore, evaluate_layouts
+
+    report = evaluate_layouts(data, corpus)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+        return
+
+    def line(d: DocumentScore, refused: str, exact: str) -> str:
+        return (f"{d.doc[:44]:<44} {refused:>7} {d.header.right:>2}/{d.header.total:<2} {exact:>5} "
+                f"{d.units_found.right:>3}/{d.units_found.total:<3} {d.agencies.precision:5.3f} "
+                f"{d.agencies.recall:5.3f} {d.agencies.f1:5.3f} {d.functions.rate:5.3f} {d.names.rate:5.3f} "
+                f"{d.levels.rate:5.3f} {d.indicators.f1:5.3f} {d.citations.f1:5.3f}")
+
+    click.echo(f"{'document':<44} {'refused':>7} {'header':<5} {'exact':>5} {'units':<7} {'ag.P':>5} {'ag.R':>5} "
+               f"{'ag.F1':>5} {'func':>5} {'name':>5} {'level':>5} {'ind.F1':>5} {'cit.F1':>5}")
+    for d in report.documents:
+        click.echo(line(d, "yes" if d.refused else "no", "yes" if d.structure_exact else "no"))
+    overall = report.overall()
+    refused = sum(1 for d in report.documents if d.refused)
+    exact = sum(1 for d in report.documents if d.structure_exact)
+    click.echo(line(overall, str(refused), f"{exact}/{len(report.documents)}"))
+    for d in report.documents:
+        for problem in d.problems:
+            click.echo(f"    {d.doc}: {problem}")
 
 
 @main.command()
