@@ -18,10 +18,15 @@ _STYLES: list[tuple[str, re.Pattern[str]]] = [
     ("paren-cn", re.compile(rf"（([{_CN}]{{1,4}})）")),
     ("paren-arabic", re.compile(r"（(\d{1,3})）")),
     ("cn-comma", re.compile(rf"([{_CN}]{{1,4}})、")),
-    ("arabic-dot", re.compile(r"(\d{1,3})[.．](?!\d)")),
+    # "1.5倍" is a quantity; "2．2021年6月底前…" is item 2 opening with a date.
+    ("arabic-dot", re.compile(r"(\d{1,3})[.．](?:(?!\d)|(?=(?:19|20)\d\d年))")),
     ("arabic-comma", re.compile(r"(\d{1,3})、")),
     ("circled", re.compile(rf"([{_CIRCLED}])")),
     ("cn-ordinal", re.compile(rf"第([{_CN}]{{1,4}})[章节部分]+")),
+    # Articles of 办法/规定/实施细则 ("第一条 …") are items, not chapters.
+    ("cn-article", re.compile(rf"第([{_CN}]{{1,4}})条[ 　]*")),
+    # Enumerations inside a paragraph ("一是加强…；二是…").
+    ("cn-shi", re.compile(r"([一二三四五六七八九十]{1,3})是(?![指否的])")),
 ]
 
 
@@ -37,8 +42,10 @@ class Numbering:
     @property
     def label(self) -> str:
         """The number as people cite it: '24' for '24.', '一' for '一、', '（十七）' kept with its brackets."""
-        if self.style.startswith("paren") or self.style in ("circled", "cn-ordinal"):
+        if self.style.startswith("paren") or self.style in ("circled", "cn-ordinal", "cn-shi"):
             return self.as_written
+        if self.style == "cn-article":
+            return self.as_written.strip(" 　")
         return self.as_written[:-1]
 
 
@@ -87,5 +94,7 @@ def match_numbering(line: str) -> Numbering | None:
 
 
 def _looks_like_quantity(line: str, end: int) -> bool:
-    """'2、3月份开展…' or '1.5倍' are quantities, not item numbers."""
+    """'2、3月份开展…' or '1.5倍' are quantities, not item numbers; '2．2021年6月底前…' is item 2 opening with a date."""
+    if re.match(r"(?:19|20)\d\d年", line[end : end + 5]):
+        return False
     return bool(re.match(r"[\d月日年倍%]", line[end : end + 1]))

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from policygraph.errors import InputError
-from policygraph.loaders.agencies import is_responsibility, parse_responsibility
 from policygraph.loaders.citations import extract_citations
 from policygraph.loaders.decoding import Decoded, decode_bytes, decode_file
 from policygraph.loaders.indicators import extract_indicators
 from policygraph.loaders.model import AgencyRef, Citation, Indicator, Jurisdiction, Measure, Plan, PlanTree
 from policygraph.loaders.normalising import NormalisedText, normalise
 from policygraph.loaders.plan_header import detect_header
+from policygraph.loaders.statements import READERS, read_statement, read_subject
 from policygraph.loaders.structure import RawNode, find_structure, first_sentence
 
 _Spanned = TypeVar("_Spanned", AgencyRef, Indicator, Citation)
@@ -38,7 +38,7 @@ def parse_decoded(decoded: Decoded) -> PlanTree:
     """Parse already-decoded text; the span of every measure points into ``decoded.text``."""
     norm = normalise(decoded.text)
     header = detect_header(norm.text)
-    roots = find_structure(norm.text, header.body_start, is_responsibility)
+    roots = find_structure(norm.text, header.body_start, READERS)
     if not roots:
         raise InputError(
             decoded.path,
@@ -59,7 +59,7 @@ def parse_decoded(decoded: Decoded) -> PlanTree:
         content_hash=hashlib.sha256(decoded.text.encode("utf-8")).hexdigest(),
         title_span=norm.to_source(*header.title_span),
     )
-    builder = _TreeBuilder(norm, plan_id, jurisdiction)
+    builder = _TreeBuilder(norm, plan_id, jurisdiction, header.title)
     for order, root in enumerate(roots):
         builder.add(root, None, (), order)
     return PlanTree(plan=plan, measures=builder.measures, text=decoded.text)
@@ -74,8 +74,9 @@ def plan_identity(jurisdiction: Jurisdiction, year: int | None, title: str) -> s
 class _TreeBuilder:
     """Turns RawNodes into Measures with ids, titles, source spans, agencies, indicators and citations."""
 
-    def __init__(self, norm: NormalisedText, plan_id: str, jurisdiction: Jurisdiction) -> None:
+    def __init__(self, norm: NormalisedText, plan_id: str, jurisdiction: Jurisdiction, title: str) -> None:
         self.norm = norm
+        self.title = title
         self.plan_id = plan_id
         self.jurisdiction = jurisdiction
         self.places = [jurisdiction.name, *jurisdiction.parents]
@@ -90,10 +91,12 @@ class _TreeBuilder:
         indicators: list[Indicator] = []
         citations: list[Citation] = []
         if node.kind == "task":
-            body_end = node.resp[0] - 1 if node.resp else node.end
-            if node.resp:
-                inner = self.norm.text[node.resp[0] : node.resp[1]]
-                agencies = [self._remap(a) for a in parse_responsibility(inner, node.resp[0], self.jurisdiction) or []]
+            closing = node.resp is not None and node.resp_kind in ("bracket", "label")
+            body_end = node.resp[0] - 1 if closing and node.resp else node.end
+            found = read_statement(self.norm.text, node, self.jurisdiction)
+            if node.resp_kind == "subject":
+                found = read_subject(self.norm.text, node, self.jurisdiction)
+            agencies = [self._remap(a) for a in found]
             body = self.norm.text[node.start : body_end]
             indicators = [self._remap(i) for i in extract_indicators(body, node.start)]
             citations = [self._remap(c) for c in extract_citations(body, node.start, self.places)]
@@ -103,7 +106,7 @@ class _TreeBuilder:
                 parent_id=parent_id,
                 kind=node.kind,  # type: ignore[arg-type]
                 number=node.number,
-                title=first_sentence(text),
+                title=first_sentence(self.norm.text[node.start : node.title_end or node.end]),
                 text=text,
                 span=self.norm.to_source(node.start, node.end),
                 order=order,

@@ -1,0 +1,137 @@
+"""Where sections and items start: numbers at line starts, and numbers inside a line when the page lost its breaks.
+
+A scraped page often arrives as one line ("…现制定如下分工方案。一、把实施好…精准性（一）研究将…负责）具体措施：1．及时…").
+Headings are then recognised inline by a numbering sequence that stays consistent across the document: an inline
+number counts only when it is the next number of its style (or the first number of a new, deeper style) and it
+stands where a heading can stand — after a clause end, or anywhere for the bracketed styles that prose never uses.
+A line-start number is trusted more: it may also skip a missing number or repeat one ("1. 2. 2. 3." in a draft),
+so one drafting slip does not swallow every item after it.
+
+The depth of each style is learnt from the order in which styles first appear (drafters nest them in any order).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from policygraph.loaders.numbering import Numbering, match_numbering
+
+# Lines that end a plan body: signature dates and attachments ("2020年4月10日", "附件：").
+_END_OF_BODY = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日|附件\s*\d*[:：]|抄送[:：]|（此件公开发布）)")
+# The same ends met inside a flattened line.
+_INLINE_END = re.compile(r"附件[:：]\s*\d|抄送[:：]|（此件公开发布）")
+# Characters after which a number may open a heading inside a line.
+_INLINE_AFTER = "。；！？：）」』”\u3000 "
+# Styles whose brackets make an inline number unambiguous enough to follow any character.
+_BRACKETED = {"paren-cn", "paren-arabic"}
+# Inline candidates: a cheap superset filtered by match_numbering.
+_INLINE_START = re.compile(r"[（一二三四五六七八九十两\d①-⑳第]")
+# A line-start number may skip this many missing numbers, or repeat the last one.
+_MAX_GAP = 3
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A number that opens a section or item at ``start`` (normalised offset), at nesting ``depth``."""
+
+    numbering: Numbering
+    start: int
+    depth: int
+    inline: bool
+
+
+class _Sequence:
+    """The last number seen of each style and each style's depth."""
+
+    def __init__(self) -> None:
+        self.depth_of: dict[str, int] = {}
+        self.last: dict[str, int] = {}
+        self.ever: dict[str, int] = {}  # last number of each style, kept when an outer heading closes it
+
+    def accepts(self, num: Numbering, inline: bool) -> bool:
+        prev = self.last.get(num.style)
+        if prev is None:
+            # 001 starts at measure 3 (its first page is cut off): a style's first line-start number may be anything;
+            # inside a line only a 1 can open a style.
+            # A style closed by an outer heading may restart at 1 or run on (（五） under 二、 after （四） under 一、).
+            return not inline or num.value in (1, self.ever.get(num.style, 0) + 1)
+        if num.value == prev + 1:
+            return True
+        if inline:
+            return num.value == 1 and self._is_deepest(num.style)
+        return num.value == 1 or prev < num.value <= prev + _MAX_GAP or num.value == prev
+
+    def _is_deepest(self, style: str) -> bool:
+        """A restart at 1 inside a line is plausible only for the innermost style (具体措施：1． under each item)."""
+        depth = self.depth_of.get(style)
+        return depth is not None and depth == max(self.depth_of.values())
+
+    def take(self, num: Numbering) -> int:
+        if num.style not in self.depth_of:
+            self.depth_of[num.style] = len(self.depth_of)
+        depth = self.depth_of[num.style]
+        self.last[num.style] = num.value
+        self.ever[num.style] = num.value
+        for style, d in self.depth_of.items():
+            if d > depth:
+                self.last.pop(style, None)
+        return depth
+
+
+def find_headings(text: str, body_start: int) -> tuple[list[Heading], int]:
+    """Headings of the body in document order, and the offset where the body ends."""
+    seq = _Sequence()
+    headings: list[Heading] = []
+    pos = body_start
+    body_end = len(text)
+    for line in text[body_start:].split("\n"):
+        if _END_OF_BODY.match(line) and headings:
+            return headings, max(pos - 1, body_start)
+        num = match_numbering(line)
+        if num is not None and seq.accepts(num, inline=False):
+            headings.append(Heading(num, pos, seq.take(num), inline=False))
+        stop = _inline_headings(line, pos, seq, headings, 0 if num is None else num.length)
+        if stop is not None:
+            return headings, stop
+        pos += len(line) + 1
+    return headings, body_end
+
+
+def _inline_headings(line: str, pos: int, seq: _Sequence, headings: list[Heading], skip: int) -> int | None:
+    """Add the headings found inside ``line`` (offset ``pos``); return the body's end if the line holds it."""
+    if len(line) < 2 * skip + 40:
+        return None
+    depth = 0  # bracket and title-mark depth: a number inside （…） or 《…》 is never a heading
+    i = skip
+    n = len(line)
+    while i < n:
+        ch = line[i]
+        if ch in "（《〔【":
+            if ch == "（" and depth == 0 and i > 0 and _INLINE_START.match(line, i):
+                if _try_inline(line, i, pos, seq, headings):
+                    i += 1
+                    continue
+            depth += 1
+        elif ch in "）》〕】":
+            depth = max(0, depth - 1)
+        elif depth == 0 and i > 0 and _INLINE_START.match(line, i) and line[i - 1] in _INLINE_AFTER + "，":
+            _try_inline(line, i, pos, seq, headings)
+        elif depth == 0 and headings and line[i - 1] in _INLINE_AFTER and _INLINE_END.match(line, i):
+            return pos + i
+        i += 1
+    return None
+
+
+def _try_inline(line: str, i: int, pos: int, seq: _Sequence, headings: list[Heading]) -> bool:
+    num = match_numbering(line[i:i + 12] + "…")
+    if num is None or num.length > len(line) - i - 1:
+        return False
+    after = _INLINE_AFTER + ("，" if num.style == "cn-shi" else "")
+    if num.style not in _BRACKETED and line[i - 1] not in after:
+        return False
+    if num.style not in seq.depth_of and headings and num.style in _BRACKETED and num.value != 1:
+        return False
+    if not seq.accepts(num, inline=True):
+        return False
+    headings.append(Heading(num, pos + i, seq.take(num), inline=True))
+    return True
