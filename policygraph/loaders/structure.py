@@ -23,7 +23,7 @@ __all__ = ["RawNode", "Readers", "find_structure", "first_sentence"]
 _SECTION_STYLES = {"cn-comma", "cn-ordinal"}
 # A plan with no numbering must still read as a plan: this many paragraphs of full sentences, this much text.
 _MIN_PARAGRAPHS = 3
-_MIN_CJK = 150
+_MIN_CJK = 100
 _MAX_AGENCY_HEADING = 40
 
 
