@@ -146,3 +146,11 @@ def test_a_cover_letter_alone_is_still_refused() -> None:
     with pytest.raises(InputError, match="no recognisable structure"):
         parse("关于印发《某某县2024年食品安全工作要点》的通知\n各乡镇人民政府，县直各单位：\n"
               "现将《某某县2024年食品安全工作要点》印发给你们，请认真贯彻执行。\n某某县人民政府办公室\n2024年3月1日\n")
+
+
+def test_an_enumeration_closed_by_one_statement_gives_its_bodies_to_every_member() -> None:
+    tree = parse("某某县2024年农业农村工作要点\n一、稳定粮食生产\n重点抓好两项工作：一是落实耕地保护责任，严守耕地红线；"
+                 "二是推进高标准农田建设，新建农田两万亩。（县农业农村局负责）\n二、加强监管\n"
+                 "1.开展抽检，重点做好（1）蔬菜农残检测和（2）畜禽产品兽残检测。（县农业农村局负责）\n")
+    assert [who(u) for u in tasks(tree)] == [[("县农业农村局", "responsible")]] * 3
+    assert items(tree) == ["一", "一是", "二是", "二", "1"]

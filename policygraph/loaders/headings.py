@@ -26,6 +26,8 @@ _INLINE_AFTER = "。；！？：）」』”\u3000 "
 _BRACKETED = {"paren-cn", "paren-arabic"}
 # Inline candidates: a cheap superset filtered by match_numbering.
 _INLINE_START = re.compile(r"[（一二三四五六七八九十两\d①-⑳第]")
+# How far a heading's title may run before its first child starts on the same line.
+_TITLE_REACH = 80
 # A line-start number may skip this many missing numbers, or repeat the last one.
 _MAX_GAP = 3
 
@@ -127,8 +129,12 @@ def _try_inline(line: str, i: int, pos: int, seq: _Sequence, headings: list[Head
     if num is None or num.length > len(line) - i - 1:
         return False
     after = _INLINE_AFTER + ("，" if num.style == "cn-shi" else "")
-    if num.style not in _BRACKETED and line[i - 1] not in after:
-        return False
+    if line[i - 1] not in after:
+        # Only a bracketed number may follow any character, and only where a heading's title runs straight into
+        # its first child ("一、…精准性（一）研究将…"): elsewhere "做好（1）…" is an enumeration inside a sentence.
+        in_title = bool(headings) and pos + i - headings[-1].start <= _TITLE_REACH
+        if num.style not in _BRACKETED or not in_title:
+            return False
     if num.style not in seq.depth_of and headings and num.style in _BRACKETED and num.value != 1:
         return False
     if not seq.accepts(num, inline=True):

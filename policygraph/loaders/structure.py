@@ -58,7 +58,8 @@ def _tree(text: str, headings: list[Heading], body_end: int) -> list[RawNode]:
     ends = [h.start for h in headings[1:]] + [body_end]
     for h, next_start in zip(headings, ends):
         kind = "section" if h.depth == 0 and top_style in _SECTION_STYLES else "item"
-        node = RawNode(kind, h.numbering.label, h.start + h.numbering.length, next_start, h.depth, at=h.start)
+        node = RawNode(kind, h.numbering.label, h.start + h.numbering.length, next_start, h.depth, at=h.start,
+                       inline=h.inline)
         while stack and stack[-1].depth >= h.depth:
             stack.pop()
         parent = stack[-1] if stack else None
@@ -83,6 +84,7 @@ def _add_tasks(node: RawNode, text: str, readers: Readers) -> None:
     for child in items:
         _add_tasks(child, text, readers)
     if items:
+        _share_enumeration_statement(items, text)
         node.children = _heading_units(node, items[0].at, text, readers) + node.children
         return
     start = node.start
@@ -96,6 +98,23 @@ def _add_tasks(node: RawNode, text: str, readers: Readers) -> None:
                 return
             start = nl + 1
     node.children = split_units(text, start, node.end, node.depth + 1, readers)
+
+
+def _share_enumeration_statement(items: list[RawNode], text: str) -> None:
+    """An enumeration inside one paragraph closed by one statement ("一是…；二是…；三是…。（县农业农村局负责）"):
+    the statement after the last member names the bodies of every member."""
+    for i, item in enumerate(items):
+        if not item.inline or any(t.resp for t in item.children if t.kind == "task"):
+            continue
+        for later in items[i + 1:]:
+            if "\n" in text[item.at:later.at] or not later.inline:
+                break
+            closing = [t for t in later.children if t.kind == "task" and t.resp]
+            if closing:
+                for t in item.children:
+                    if t.kind == "task" and t.resp is None:
+                        t.resp, t.resp_kind = closing[-1].resp, closing[-1].resp_kind
+                break
 
 
 def _heading_units(node: RawNode, first_child: int, text: str, readers: Readers) -> list[RawNode]:

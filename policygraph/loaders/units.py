@@ -60,6 +60,7 @@ class RawNode:
     resp: tuple[int, int] | None = None
     resp_kind: str | None = None
     title_end: int | None = None
+    inline: bool = False
     children: list[RawNode] = field(default_factory=list)
 
 
