@@ -36,10 +36,20 @@ class Vocab:
     count_suffix: str
     scope_heads: tuple[str, ...]
     connectives: tuple[str, ...]
+    change_verbs: tuple[str, ...]
+    through_verbs: tuple[str, ...]
+    digits_only: frozenset[str]
+    goal_headings: tuple[str, ...]
+    frequency_bases: frozenset[str]
+    review_headings: tuple[str, ...]
+    review_heading_max: int
+    achieved_sentence: tuple[str, ...]
+    achieved_clause: tuple[str, ...]
     unit_re: re.Pattern[str]
     per_re: re.Pattern[str]
     per_tail_re: re.Pattern[str]
     deadline_re: re.Pattern[str]
+    population_re: re.Pattern[str]
 
     def clean(self, phrase: str) -> tuple[str, int]:
         """A metric from raw words: lead verbs/scopes, quotes, spaces and trailing 要 removed.
@@ -49,6 +59,10 @@ class Vocab:
         lead, moved = 0, True
         while moved:
             moved = False
+            year = self.deadline_re.match(phrase, lead)  # 2020年底前将…办理时间: the year is the deadline
+            if year is not None and (year["pre"] or year["post"]):
+                lead, moved = year.end(), True
+                continue
             while lead < len(phrase) and (phrase[lead].isspace() or phrase[lead] in self.drop_chars):
                 lead += 1
             for p in self.stop_prefixes:
@@ -84,8 +98,8 @@ def vocab() -> Vocab:
     try:
         raw: dict[str, Any] = tomllib.loads(
             resources.files("policygraph.data").joinpath("indicators.toml").read_text(encoding="utf-8"))
-        cmp, units, verbs, metric, dl = (raw["comparators"], raw["units"], raw["verbs"], raw["metric"],
-                                         raw["deadline"])
+        cmp, units, verbs, metric, dl, done = (raw["comparators"], raw["units"], raw["verbs"], raw["metric"],
+                                               raw["deadline"], raw["achieved"])
         pairs = {side: sorted(((w, cast(Comparator, op)) for op, ws in cmp[side].items() for w in ws),
                               key=lambda p: (-len(p[0]), p[0])) for side in ("before", "after")}
         bases = _alternation(units["per_bases"])
@@ -100,12 +114,18 @@ def vocab() -> Vocab:
             drop_chars=metric["drop_chars"], rate_words=_longest(metric["rate_words"]),
             share_suffix=metric["share_suffix"], count_suffix=metric["count_suffix"],
             scope_heads=tuple(metric["scope_heads"]), connectives=_longest(metric["connectives"]),
+            change_verbs=_longest(metric["change_verbs"]), through_verbs=_longest(cmp["through_verbs"]),
+            digits_only=frozenset(cmp["digits_only"]), goal_headings=tuple(dl["goal_headings"]),
+            frequency_bases=frozenset(units["frequency_bases"]),
+            review_headings=_longest(done["headings"]), review_heading_max=int(done["heading_max"]),
+            achieved_sentence=_longest(done["sentence"]), achieved_clause=_longest(done["clause"]),
             unit_re=re.compile(rf"[ \t]*(?P<unit>{_alternation(units['rate'] + units['count'])})"
                                rf"(?:/(?P<per>{bases}|[\u4e00-\u9fff]))?"),
             per_re=re.compile(rf"每个?(?P<base>{bases})"),
             per_tail_re=re.compile(rf"每个?(?P<base>{bases})\s*$"),
             deadline_re=re.compile(rf"(?:(?P<pre>{_alternation(dl['before'])})\s*)?(?P<year>(?:19|20)\d{{2}})"
                                    rf"\s*年(?:\s*(?P<post>{post}))?"),
+            population_re=re.compile(rf"[ \t]*/[ \t]*(?P<unit>\d+\s*(?:{_alternation(units['population'])}))"),
         )
-    except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"policygraph/data/indicators.toml: {exc}") from exc

@@ -4,6 +4,10 @@ A number is a target only when it carries a unit and either a comparator word (�
 or, for counts, a completion verb (新建40家, 抽检3900批次). Bare counts describe scope
 ("围绕全省七大类24种农业特色优势产品") and are skipped: a wrong target misleads an auditor more than a
 missing one. No digit, no target: "规模以上食品生产企业全部建立HACCP体系" yields nothing.
+Numbers may be written in words (至少开展一次, 两家, 半个月: see ``indicator_numbers``); a number in words is a
+target only when a comparator binds it, a completion verb counts two or more of something, or it continues a
+list of targets ("分别减至1个月、半个月"), so that 形成一批新业态 stays a description. Deadlines and achieved
+values (a 发展现状 paragraph's 2020 figures) are read by ``indicator_context``.
 All vocabulary lives in ``data/indicators.toml``; the rules below only say where to look.
 
 >>> [(i.metric, i.comparator, i.value, i.unit) for i in extract_indicators("农药利用率达到40%，")]
@@ -14,12 +18,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from policygraph.loaders import indicator_context as context
+from policygraph.loaders.indicator_numbers import Numeral, numbers
 from policygraph.loaders.indicator_vocab import Vocab, vocab
 from policygraph.loaders.model import Comparator, Indicator
 
 _CLAUSE_BREAKS = "，,；;。！!？?：:\n"
 _SENTENCE_BREAKS = "；;。！!？?\n"
-_NUMBER = re.compile(r"(?<![0-9A-Za-z.．])\d+(?:\.\d+)?(?![0-9A-Za-z])")
+_IDIOM_AFTER = ("性", "化", "体", "分之")  # 一次性, 一体化, 三分之一: a numeral inside a word
 _RANGE_MARKS = "～~〜-—–至到"
 _LIST_JOINERS = "、和及与 \t"
 
@@ -33,6 +39,7 @@ class _Found:
     is_count: bool
     end: int
     clause_start: int
+    shared_op: Comparator | None = None  # a comparator written before: 分别减至1个月、半个月 share it
 
 
 @dataclass
@@ -49,6 +56,8 @@ class _Number:
     after: Comparator | None = None
     after_end: int = 0
     rate: bool = False
+    chinese: bool = False
+    verb: str = ""  # a verb between comparator and number: 至少开展1次 → 开展
 
 
 def extract_indicators(text: str, base: int = 0) -> list[Indicator]:
@@ -59,9 +68,12 @@ def extract_indicators(text: str, base: int = 0) -> list[Indicator]:
     """
     v = vocab()
     found: list[_Found] = []
-    for m in _NUMBER.finditer(text):
-        num = _read_number(text, m, v)
-        if num is not None:
+    if context.is_review(text, v):
+        return []
+    for numeral in numbers(text):
+        num = _read_number(text, numeral, v)
+        if num is not None and not context.is_achieved(
+                text, _break_before(text, num.start, _CLAUSE_BREAKS), num.start, v):
             target = _read_target(text, num, found, v)
             if target is not None:
                 found.append(target)
@@ -69,35 +81,45 @@ def extract_indicators(text: str, base: int = 0) -> list[Indicator]:
             for f in found]
 
 
-def _read_number(text: str, m: re.Match[str], v: Vocab) -> _Number | None:
-    """The number at ``m`` with unit and comparators, or None for years, dates, ranges, ISO22000, 等4种."""
-    start, pos, factor = m.start(), m.end(), 1.0
-    if len(m.group()) > 15:  # a code or an identifier, never a target
-        return None
+def _read_number(text: str, numeral: Numeral, v: Vocab) -> _Number | None:
+    """The number with unit and comparators, or None for years, dates, ranges, ISO22000, 等4种, 一次性."""
+    start, pos, factor = numeral.start, numeral.end, 1.0
     unit_m = v.unit_re.match(text, pos)
-    if unit_m is None and text[pos:pos + 1] in v.multipliers:  # 1.5万批次 → 15000 批次
+    if unit_m is None and text[pos:pos + 1] in v.multipliers and not numeral.chinese:  # 1.5万批次 → 15000 批次
         factor, unit_m = v.multipliers[text[pos]], v.unit_re.match(text, pos + 1)
-    if unit_m is None:
+    population = v.population_re.match(text, pos) if unit_m is None and not numeral.chinese else None
+    if unit_m is None and population is None:
         return None
     left = text[:start].rstrip()
     if left.endswith(("第", "等")) or (left[-1:] in _RANGE_MARKS and left[:-1].rstrip()[-1:].isdigit()):
         return None
-    after_unit = text[unit_m.end():unit_m.end() + 2].lstrip()
+    unit_end = unit_m.end() if unit_m is not None else population.end() if population is not None else pos
+    if text.startswith(_IDIOM_AFTER, unit_end) or (numeral.chinese and text.startswith(_IDIOM_AFTER, pos)):
+        return None
+    after_unit = text[unit_end:unit_end + 2].lstrip()
     if after_unit[:1] in _RANGE_MARKS and after_unit[1:2].isdigit():
         return None
-    unit = v.unit_aliases.get(unit_m["unit"], unit_m["unit"])
-    num = _Number(start, unit_m.end(), float(m.group()) * factor, unit)
-    if unit_m["per"]:
+    if unit_m is not None:
+        unit = v.unit_aliases.get(unit_m["unit"], unit_m["unit"])
+    else:  # 发生率控制在4/10万以下: a rate per head of population, unit "/10万"
+        assert population is not None
+        unit = "/" + "".join(population["unit"].split())
+    num = _Number(start, unit_end, numeral.value * factor, unit, chinese=numeral.chinese)
+    if unit_m is not None and unit_m["per"]:
         num.per, num.unit = unit_m["per"], f"{unit}/{unit_m['per']}"
     head_end = len(left)
     per_m = v.per_tail_re.search(text, max(0, head_end - 8), head_end)
     if per_m is not None and per_m["base"] != "年" and num.per is None:
         num.per, num.unit, head_end = per_m["base"], f"{unit}/{per_m['base']}", per_m.start()
     head_end = _strip_end(text, head_end, v.fillers)
-    for word, op in v.before:
-        if text.startswith(word, head_end - len(word)) and head_end >= len(word):
-            num.before, head_end = op, head_end - len(word)
-            break
+    num.before, head_end = _comparator_before(text, head_end, v, numeral.chinese)
+    if num.before is None:  # 至少开展1次: the comparator stands before a verb of the action counted
+        for verb in v.through_verbs:
+            if text.startswith(verb, head_end - len(verb)) and head_end >= len(verb):
+                op, at = _comparator_before(text, _strip_end(text, head_end - len(verb), ()), v, numeral.chinese)
+                if op is not None:
+                    num.before, num.verb, head_end = op, verb, at
+                break
     num.head_end = head_end
     num.after_end = num.end
     rest = text[num.end:]
@@ -105,8 +127,18 @@ def _read_number(text: str, m: re.Match[str], v: Vocab) -> _Number | None:
         if rest.lstrip(" ").startswith(word):
             num.after, num.after_end = op, num.end + rest.index(word) + len(word)
             break
-    num.rate = unit in v.rate_units or num.per is not None
+    num.rate = unit in v.rate_units or num.per is not None or population is not None
     return num
+
+
+def _comparator_before(text: str, end: int, v: Vocab, chinese: bool) -> tuple[Comparator | None, int]:
+    """The comparator word written just before ``end`` and where it starts, else (None, end)."""
+    for word, op in v.before:
+        if end >= len(word) and text.startswith(word, end - len(word)):
+            if chinese and word in v.digits_only:
+                return None, end
+            return op, end - len(word)
+    return None, end
 
 
 def _strip_end(text: str, end: int, words: tuple[str, ...]) -> int:
@@ -138,10 +170,16 @@ def _read_target(text: str, num: _Number, found: list[_Found], v: Vocab) -> _Fou
     span_start, span_end = min(head_start + skipped, num.start), num.after_end
     has_verb = any(w in text[head_start:num.head_end] for w in v.completion)
     op: Comparator | None = num.after or num.before
+    listed = prev is not None and prev.is_count and not head and not num.rate
+    if num.chinese and op is None and not listed and not (has_verb and num.value >= 2):
+        return None  # 形成一批新业态, 打造一个平台: a numeral in words binds only when a target says so
     metric, is_share = "", False
     if head.startswith("每") and not num.rate:
-        metric, unit, obj_end = _per_quantity(text, num, head, clause_start, found, v)
-        num.unit, span_end = unit, max(span_end, obj_end)
+        per = _per_quantity(text, num, head, clause_start, found, v)
+        if per is None:
+            return None
+        metric, num.unit, obj_end = per
+        span_end = max(span_end, obj_end)
     elif num.rate:
         op = op or ">="
         if num.unit == "%" and rest and not rest.startswith(("，", "、", "并", "和", "且")) and num.before is None:
@@ -152,13 +190,16 @@ def _read_target(text: str, num: _Number, found: list[_Found], v: Vocab) -> _Fou
             metric = _subject_before(text, head, clause_start, found, v)
     else:
         obj, obj_end = _object(text, num.after_end, clause_end)
+        obj = num.verb + obj
         if num.before is not None or (num.after is not None and not rest) or has_verb:
             op = op or "="
             metric, span_end = head + v.clean(obj)[0], max(span_end, obj_end)
         elif num.after is not None and num.unit in v.countable and any(p in rest for p in v.predicate):
             metric, span_end = v.clean(rest.removeprefix("的"))[0] + v.count_suffix, clause_end  # 7个以上市达到…
         elif prev is not None and prev.is_count:
-            op, metric = num.after or "=", _continue_list(prev, head, v.clean(obj)[0])
+            # 分别减至1个月、半个月: a bare item right after a bound one shares its comparator
+            op = num.after or (prev.shared_op if listed else None) or "="
+            metric = _continue_list(prev, head, v.clean(obj)[0])
             span_end = max(span_end, obj_end)
             head = prev.head if not head else head
         if op is None:
@@ -167,12 +208,13 @@ def _read_target(text: str, num: _Number, found: list[_Found], v: Vocab) -> _Fou
         scoped = _scoped(text, metric, clause_start, found, v)
         metric = scoped if scoped != metric else v.share(metric)
     if not metric:
-        metric = _inherit(text, clause_start, found, v)
+        metric = _inherit(text, clause_start, found, v) or _changed_before(text, clause_start, found, v)
     if not metric or op is None:
         return None
     indicator = Indicator(metric=metric, comparator=op, value=num.value, unit=num.unit,
-                          deadline=_deadline(text, num.start, v), span=(span_start, span_end))
-    return _Found(indicator, head, not num.rate, span_end, clause_start)
+                          deadline=context.deadline(text, num.start, v), span=(span_start, span_end))
+    shared = num.before if num.before is not None else (prev.shared_op if listed and prev else None)
+    return _Found(indicator, head, not num.rate, span_end, clause_start, shared)
 
 
 def _break_before(text: str, pos: int, breaks: str) -> int:
@@ -200,27 +242,38 @@ def _object(text: str, start: int, clause_end: int) -> tuple[str, int]:
     """What a count counts, written after it: 新建40家|区级食品安全管理示范店; stops before a next list item."""
     end = clause_end
     for i in range(start, clause_end):
-        if text[i] == "、" and any(ch.isdigit() for ch in text[i:clause_end]):
+        if text[i] == "、" and (any(ch.isdigit() for ch in text[i:clause_end]) or _numeral_item(text, i + 1)):
             end = i
             break
     return text[start:end].strip(), end
 
 
+def _numeral_item(text: str, pos: int) -> bool:
+    """Whether a list item written in words starts at ``pos`` ("、半个月"), not a word such as 半侵入式."""
+    m = next(numbers(text[pos:pos + 8]), None)
+    return m is not None and m.chinese and m.start == 0 and vocab().unit_re.match(text, pos + m.end) is not None
+
+
 def _per_quantity(text: str, num: _Number, head: str, clause_start: int,
-                  found: list[_Found], v: Vocab) -> tuple[str, str, int]:
-    """每万吨粮食产量不少于1个监测样品 → ("…监测样品数（每万吨粮食产量）", "个/万吨").
+                  found: list[_Found], v: Vocab) -> tuple[str, str, int] | None:
+    """每万吨粮食产量不少于1个监测样品 → ("…监测样品数（每万吨粮食产量）", "个/万吨"); None for an unknown base.
 
     The thing sampled is often named by the clause before ("强化粮食质量安全风险监测，每万吨…"), so that
-    clause lends its words, overlapping ones merged once.
+    clause lends its words, overlapping ones merged once. A frequency ("每季度组织全体工作人员开展不少于1次…演练")
+    names its own action: the words after the period belong to the metric, only the period is bracketed.
     """
     m = v.per_re.match(head)
-    base_unit = m["base"] if m else head[1:2]
-    base_phrase, verb = head[1:], ""
+    if m is None:  # 每两年: a period the vocabulary does not list is not guessed at
+        return None
+    obj, obj_end = _object(text, num.after_end, _break_after(text, num.after_end, _CLAUSE_BREAKS))
+    if m["base"] in v.frequency_bases:
+        noun = v.clean(head[m.end():])[0] + num.verb + v.clean(obj)[0]
+        return f"{noun}{v.count_suffix}（每{m['base']}）", f"{num.unit}/{m['base']}", obj_end
+    base_phrase, verb = head[1:], num.verb
     for w in v.completion:
         if base_phrase.endswith(w) and len(base_phrase) > len(w):
-            base_phrase, verb = base_phrase[: -len(w)], w
+            base_phrase, verb = base_phrase[: -len(w)], w + verb
             break
-    obj, obj_end = _object(text, num.after_end, _break_after(text, num.after_end, _CLAUSE_BREAKS))
     noun = verb + v.clean(obj)[0]
     subject = ""
     prev_start = _break_before(text, clause_start - 1, _CLAUSE_BREAKS) if clause_start > 0 else clause_start
@@ -228,7 +281,7 @@ def _per_quantity(text: str, num: _Number, head: str, clause_start: int,
             f.clause_start == prev_start for f in found):
         subject = v.clean(text[prev_start:clause_start - 1])[0]
     merged = _merge(subject, noun) if not verb else noun
-    return f"{merged}{v.count_suffix}（每{base_phrase}）", f"{num.unit}/{base_unit}", obj_end
+    return f"{merged}{v.count_suffix}（每{base_phrase}）", f"{num.unit}/{m['base']}", obj_end
 
 
 def _merge(left: str, right: str) -> str:
@@ -283,12 +336,13 @@ def _inherit(text: str, clause_start: int, found: list[_Found], v: Vocab) -> str
     return ""
 
 
-def _deadline(text: str, pos: int, v: Vocab) -> int | None:
-    """The last year cued as a deadline ("到2020年，", "2020年底前") earlier in the sentence, if any."""
-    sentence_start = _break_before(text, pos, "。！!？?\n")  # "到2020年，…；完成18个…" shares the year
-    year: int | None = None
-    for m in v.deadline_re.finditer(text, sentence_start, pos):
-        if m["pre"] or m["post"]:
-            year = int(m["year"])
-    return year
-
+def _changed_before(text: str, clause_start: int, found: list[_Found], v: Vocab) -> str:
+    """"将商标变更、续展业务办理时限压缩一半，分别减至1个月": the clause before names what is cut down."""
+    if clause_start == 0 or text[clause_start - 1] in _SENTENCE_BREAKS:
+        return ""
+    prev_start = _break_before(text, clause_start - 1, _CLAUSE_BREAKS)
+    if any(f.clause_start == prev_start for f in found):
+        return ""
+    words, _ = v.clean(text[prev_start:clause_start - 1])
+    cut = min((i for i in (words.find(c) for c in v.change_verbs) if i > 0), default=-1)
+    return words[:cut] if cut > 0 else ""
