@@ -313,3 +313,8 @@ def place_in_heading(heading: str, text: str = "") -> Jurisdiction | None:
     real = next((r for n in reversed(outer) if not is_anonymised(n) and (r := resolve(n, [text]))), None)
     rest = [real.name, *real.parents] if real else j.parents
     return j.model_copy(update={"parents": [*anon_outer, *rest]})
+
+
+def opens_with_place(heading: str) -> bool:
+    """Does the heading open with a place name (after an optional year)? "上海市北斗产业…" yes, "加快科技…" no."""
+    return bool(_chain(heading))

@@ -8,6 +8,10 @@ from. Layout repairs are deletions only: spaces between CJK characters, page deb
 What "layout noise" means was learnt from the sample corpus: newspaper text hard-wrapped at ~21 characters
 (001), spaces justified between every character (``41. 深 化 风 险``), page-jump notes (``（上接第一版）``), a page
 break splitting a responsibility parenthesis over blank lines (003), a web-preview first line (000).
+Real scrapes added three more, each still a deletion or a one-for-one change: Markdown markup (``# 标题``,
+``**一、…**``: ``markdown_text``), page furniture of government sites (metadata lines, breadcrumbs, font bars,
+download lists: ``web_debris``) and Traditional characters, converted for parsing (``traditional``) while
+``NormalisedText.as_written`` gives the words back in the script the document used.
 """
 from __future__ import annotations
 
@@ -16,6 +20,9 @@ from dataclasses import dataclass, field
 
 from policygraph.loaders import layout
 from policygraph.loaders.layout import Line
+from policygraph.loaders.markdown_text import looks_like_markdown, markup_spans
+from policygraph.loaders.traditional import to_simplified
+from policygraph.loaders.web_debris import debris_spans
 
 # Runs of layout spaces; the CJK side is ideographs, CJK punctuation and full-width forms.
 _CJK = "\u2e80-\u2fff\u3001-\u303f\u3040-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u2010-\u2027\u2030-\u205e"
@@ -60,6 +67,18 @@ class NormalisedText:
 
     text: str
     origin: list[int] = field(repr=False)
+    written: str | None = field(default=None, repr=False)
+    """The normalised text in the document's own script, when it was converted from Traditional characters
+    (same length as ``text``, character for character); None when nothing was converted."""
+
+    def as_written(self, start: int, end: int) -> str:
+        """``text[start:end]`` in the script the document used: 國務院 stays 國務院 for an auditor to find.
+
+        >>> n = normalise("國務院辦公廳關於加強食品安全工作的通知")
+        >>> n.text[:6], n.as_written(0, 6)
+        ('国务院办公厅', '國務院辦公廳')
+        """
+        return (self.written if self.written is not None else self.text)[start:end]
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open span of ``text`` to the half-open span of the decoded text it came from.
@@ -75,13 +94,20 @@ class NormalisedText:
         return self.origin[start], self.origin[end - 1] + 1
 
 
-def normalise(decoded: str) -> NormalisedText:
+def normalise(decoded: str, markdown: bool | None = None) -> NormalisedText:
     """Turn decoded text into one paragraph per line, keeping the offset of every character.
+
+    ``markdown``: strip Markdown markup (True for a ``.md`` file); None decides from the content, so a
+    Markdown scrape saved as ``.txt`` is cleaned the same way.
 
     >>> normalise("41. 深 化 风 险\\n\\n（上接第一版）到 2020 年 ，规 模").text
     '41.深化风险\\n到2020年，规模'
     """
-    text, offs = _clean_text(decoded)
+    simplified = to_simplified(decoded)
+    base = decoded if simplified is None else simplified
+    if markdown is None:
+        markdown = looks_like_markdown(base)
+    text, offs = _clean_text(base, markdown)
     lines = _split_lines(decoded, text, offs)
     _drop_preview_line(lines)
     layout.drop_running_headers(lines)
@@ -96,16 +122,26 @@ def normalise(decoded: str) -> NormalisedText:
             chars.append(line.text)
             origin.extend(line.offs)
     origin.append(len(decoded))
-    return NormalisedText(text="".join(chars), origin=origin)
+    out = "".join(chars)
+    written = None if simplified is None else _in_original_script(out, origin, decoded, simplified)
+    return NormalisedText(text=out, origin=origin, written=written)
 
 
-def _clean_text(decoded: str) -> tuple[str, list[int]]:
+def _in_original_script(text: str, origin: list[int], decoded: str, simplified: str) -> str:
+    """The normalised text with each converted character put back as the document wrote it."""
+    return "".join(decoded[o] if ch == simplified[o] != decoded[o] else ch for ch, o in zip(text, origin))
+
+
+def _clean_text(decoded: str, markdown: bool = False) -> tuple[str, list[int]]:
     """Character-level cleaning of the whole text at once (fast: a few C-level passes, not one per line).
 
     Line breaks are never deleted here, so line k of the result is line k of the input.
     """
-    text = decoded.translate(FOLD)
     offs = list(range(len(decoded)))
+    text = decoded
+    if markdown:
+        text, offs = _delete(text, offs, markup_spans(text))
+    text = text.translate(FOLD)
     if "\x00" in text:
         text, offs = _delete(text, offs, [m.span() for m in _SENTINEL.finditer(text)])
     if " " in text:
@@ -115,6 +151,9 @@ def _clean_text(decoded: str) -> tuple[str, list[int]]:
     inline = layout.inline_debris()
     if inline.search(text):
         text, offs = _delete(text, offs, [m.span() for m in inline.finditer(text)])
+    web = debris_spans(text)
+    if web:
+        text, offs = _delete(text, offs, web)
     return text, offs
 
 

@@ -1,0 +1,69 @@
+"""Traditional characters (繁體) → Simplified, one character for one character, for parsing only.
+
+Plans from 香港, 澳门 and 台湾 sources, and mainland plans re-typed on a Traditional system, write
+"國務院辦公廳" for 国务院办公厅. Every vocabulary we hold (agencies, functions, kinds, numbering) is Simplified, so
+the text is converted before it is parsed. The conversion is OpenCC's ``t2s`` (the official ``opencc`` package:
+maintained, its dictionaries ship inside the wheel, nothing is downloaded at run time); it converts phrase by
+phrase ("乾燥" → "干燥" but "乾隆" kept), which a character table cannot.
+
+The one rule that matters downstream: **the result has the same length as the input and character ``i`` of the
+result stands for character ``i`` of the input**, so every offset, span and ``NormalisedText.origin`` entry
+stays exact and the words can always be shown as written (``NormalisedText.as_written``). OpenCC's t2s
+phrases are length-preserving in practice; when a piece is not, that piece is converted character by character
+instead, and a character whose conversion is not one character is left as it is.
+
+A document is converted only when it is Traditional: when enough of its Han characters change under t2s.
+A Simplified plan (every sample-corpus document) changes in no character at all, so it is never touched.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import opencc
+
+# Share of Han characters that must change under t2s for a text to count as Traditional, and a floor in
+# characters so that one stray variant character in a Simplified plan does not switch the whole document.
+_MIN_SHARE = 0.02
+_MIN_CHANGED = 3
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_PIECE = re.compile(r"[^\n。；！？]*[\n。；！？]|[^\n。；！？]+")
+
+
+@lru_cache(maxsize=1)
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def _convert_piece(piece: str) -> str:
+    """One sentence converted; char by char when OpenCC changed its length (so offsets never move)."""
+    out = _converter().convert(piece)
+    if len(out) == len(piece):
+        return out
+    chars = []
+    for ch in piece:
+        conv = _converter().convert(ch)
+        chars.append(conv if len(conv) == 1 else ch)
+    return "".join(chars)
+
+
+def to_simplified(text: str) -> str | None:
+    """The text in Simplified characters, same length and offsets, or None when it is not Traditional.
+
+    >>> to_simplified("國務院辦公廳關於加強食品安全工作的通知")
+    '国务院办公厅关于加强食品安全工作的通知'
+    >>> to_simplified("国务院办公厅关于加强食品安全工作的通知") is None
+    True
+    """
+    han = len(_HAN.findall(text))
+    if not han:
+        return None
+    whole = _converter().convert(text)
+    if len(whole) != len(text):
+        whole = "".join(_convert_piece(m.group()) for m in _PIECE.finditer(text))
+        if len(whole) != len(text):  # text outside every piece (cannot happen, but offsets must hold)
+            return None
+    changed = sum(1 for a, b in zip(text, whole) if a != b)
+    if changed < _MIN_CHANGED or changed < _MIN_SHARE * han:
+        return None
+    return whole
