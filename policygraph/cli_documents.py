@@ -38,8 +38,13 @@ def tree_to_json(tree: PlanTree) -> dict[str, object]:
 def _print_tree(tree: PlanTree) -> None:
     plan = tree.plan
     j = plan.jurisdiction
-    place = "，".join([j.name, *j.parents])
-    click.echo(f"{plan.title}  [{plan.kind or '?'} · {plan.year or '?'} · {place} ({j.level})]  id={plan.id}")
+    # The header first, field by field as `parse --json` names them, so a user sees at once whether the
+    # title, year and place were read; a value not found shows as null, as in the JSON.
+    header = {"title": plan.title, "kind": plan.kind, "year": plan.year, "jurisdiction": j.name,
+              "level": j.level, "issuer": plan.issuer}
+    within = f" (in {'，'.join(j.parents)})" if j.parents else ""
+    fields = "  ".join(f"{k}={'null' if v is None else v}" for k, v in header.items())
+    click.echo(f"{fields}{within}  id={plan.id}")
     depth: dict[str | None, int] = {None: 0}
     for m in tree.measures:
         d = depth[m.parent_id]

@@ -44,6 +44,7 @@ _MAX_PRIVATE_USE_SHARE = 0.01
 _NEWLINES = re.compile(r"\r\n?")
 
 _SUFFIX_KIND = {".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf"}
+_MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
 _LEGACY_SUFFIXES = {".doc": "Word 97-2003 (.doc)", ".wps": "WPS (.wps)", ".rtf": "RTF"}
 
 
@@ -97,6 +98,8 @@ def decode_bytes(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> Decoded:
         text, fmt = _html_text(raw, name), "html"
     else:
         text, fmt = decode_text_bytes(data, name)
+        if Path(name).suffix.lower() in _MARKDOWN_SUFFIXES:
+            fmt = "markdown"  # the text as saved; its markup is found and deleted by the normaliser, spans kept
     text = clean_text(text)
     if all(ch.isspace() or ch in "\u200b\ufeff" for ch in text):
         raise InputError(name, "file holds no text (only whitespace); give a document with text in it")

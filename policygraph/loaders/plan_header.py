@@ -59,6 +59,9 @@ class PlanHeader:
     jurisdiction: Jurisdiction
     issuer: str | None = None
     draft: bool = False
+    body_end: int | None = None
+    """Where the closing signature block starts ("山东省人民政府办公厅" / "2026年8月6日" / "（此件公开发布）" at the
+    end): not part of any unit. None when the document does not end with one."""
 
 
 def _body_start(text: str, lines: list[HeaderLine], t: Title) -> tuple[int, bool]:
@@ -133,6 +136,18 @@ def _signature(lines: list[HeaderLine], span: range) -> str | None:
     for i in span:
         if 0 <= i < len(lines) - 1 and is_body_name(lines[i].text) and _DATE_LINE.fullmatch(_cn_years(lines[i + 1].text)):
             return lines[i].text
+    return None
+
+
+def _closing_signature(lines: list[HeaderLine], body_start: int) -> int | None:
+    """Offset of a signature block ending the document: a body's name, its date, maybe a publication note."""
+    tail = lines[-_END_LINES:]
+    for k in range(len(tail) - 1):
+        ln = tail[k]
+        rest = tail[k + 2:]
+        if (ln.start >= body_start and is_body_name(ln.text) and _DATE_LINE.fullmatch(_cn_years(tail[k + 1].text))
+                and all(WHOLE_PAREN.match(r.text) or r.text.startswith("（") and len(r.text) <= 12 for r in rest)):
+            return ln.start
     return None
 
 
@@ -249,4 +264,5 @@ def detect_header(text: str | NormalisedText, decoded: str | None = None) -> Pla
         jurisdiction=jurisdiction,
         issuer=_qualify_issuer(issuer, jurisdiction) if issuer else None,
         draft=draft,
+        body_end=_closing_signature(lines, body_start),
     )

@@ -232,13 +232,23 @@ def with_period(lines: list[HeaderLine], t: Title) -> Title:
     return t
 
 
+def _printed_copy(lines: list[HeaderLine], win: list[HeaderLine], t: Title) -> Title:
+    """The last copy of the title before the body: a web page repeats it (page title, breadcrumb, then the
+    printed "山东省人民政府办公厅" / "关于…的意见"), and the body starts only after the printed one."""
+    if t.first_line is not None or t.body_start is not None:
+        return t
+    for j in range(len(win) - 1, t.line, -1):
+        s = win[j].text
+        if s == t.title or (s.endswith(t.title) and is_body_name(s[: -len(t.title)])):
+            start = win[j].end - len(t.title)
+            return Title(t.title, start, win[j].end, j, issuer=t.issuer)
+    return t
+
+
 def find_title(lines: list[HeaderLine]) -> Title | None:
     win = window(lines)
-    t = (
-        _from_cover_letter(lines, win)
-        or _from_issued_line(win)
-        or _from_headings(lines, win)
-        or _from_guillemets(win)
-        or _fallback(lines, win)
-    )
+    t = _from_cover_letter(lines, win) or _from_issued_line(win)
+    if t is None:
+        t = _from_headings(lines, win) or _from_guillemets(win) or _fallback(lines, win)
+        t = _printed_copy(lines, win, t) if t else None
     return with_period(lines, t) if t else None
