@@ -1,8 +1,10 @@
-"""Cited laws, regulations and plans in one task unit: every 《…》 title, and higher plans named bare.
+"""Cited laws, regulations, plans and standards in one task unit: every 《…》 title, higher plans and laws
+named bare, national standard codes (forms other than 《…》 live in ``citation_forms``).
 
 A citation links a county task to the statute or the higher plan it implements, so the kind matters
 to an auditor (a 法律 binds differently from a 实施方案). Kinds are read from the title's ending and
 place prefix by the ordered rules of ``data/citations.toml``; nothing here is keyed to one document.
+A plan never cites itself (``own_title``), and a download link or an attachment is not a citation.
 
 >>> [(c.title, c.kind) for c in extract_citations("贯彻落实《农药管理条例》。")]
 [('农药管理条例', '行政法规')]
@@ -10,14 +12,11 @@ place prefix by the ordered rules of ``data/citations.toml``; nothing here is ke
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-from typing import Any
 
-from policygraph.errors import ConfigError
+from policygraph.loaders import citation_forms as forms
+from policygraph.loaders.citation_vocab import Vocab
+from policygraph.loaders.citation_vocab import vocab as _vocab
 from policygraph.loaders.model import Citation
 
 _OPEN, _CLOSE = "《〈", "》〉"
@@ -26,60 +25,58 @@ _ALIAS_CUES = ("简称", "下称")  # "（以下简称《若干措施》）" nam
 _MAX_TITLE = 120
 
 
-@dataclass(frozen=True)
-class _Rule:
-    kind: str
-    suffix: tuple[str, ...] = ()
-    contains: tuple[str, ...] = ()
-    place: tuple[str, ...] = ()
-
-    def matches(self, title: str, place: str | None) -> bool:
-        return ((not self.suffix or title.endswith(self.suffix))
-                and (not self.contains or any(w in title for w in self.contains))
-                and (not self.place or place in self.place))
-
-
-@dataclass(frozen=True)
-class _Vocab:
-    rules: tuple[_Rule, ...]
-    default_kind: str
-    provinces: tuple[str, ...]
-    place_re: re.Pattern[str]
-    levels: dict[str, str]  # place suffix → level
-    not_places: tuple[str, ...]
-    bare_places: tuple[str, ...]
-    bare_verbs: tuple[str, ...]
-    bare_suffixes: tuple[str, ...]
-    generic_starts: tuple[str, ...]
-    min_length: int
-    max_length: int
-
-
-def extract_citations(text: str, base: int = 0, higher_places: Sequence[str] = ()) -> list[Citation]:
+def extract_citations(text: str, base: int = 0, higher_places: Sequence[str] = (), *,
+                      own_title: str | None = None) -> list[Citation]:
     """Every cited title in ``text``, in order of appearance, once each; spans are offset by ``base``.
 
     ``higher_places`` names the plan's enclosing jurisdictions (["天津市"]) so that a plan of theirs
-    written without 《》 is found too.
+    written without 《》 is found too; ``own_title`` is the plan's own title, never a citation of itself.
 
     >>> [(c.title, c.kind) for c in extract_citations("组织实施天津市食品安全风险监测实施方案。", 0, ["天津市"])]
     [('天津市食品安全风险监测实施方案', '规范性文件')]
+    >>> [(c.title, c.kind) for c in extract_citations("应符合《餐饮服务通用卫生规范》（GB31654-2021）。")]
+    [('餐饮服务通用卫生规范', '国家标准')]
     """
     v = _vocab()
-    found: list[tuple[int, int, str]] = []
-    bracketed = _bracketed(text)
-    found.extend(bracketed)
-    found.extend(_bare(text, higher_places, [(s, e) for s, e, _ in bracketed], v))
+    bracketed = [b for b in _bracketed(text) if not forms.is_link(text, b[0], b[1])]
+    standards: dict[int, str] = {}  # start of a title → its kind when a standard code follows it
+    codes_taken: list[tuple[int, int]] = []
+    for start, end, _ in bracketed:
+        code = forms.code_after(text, end)
+        if code is not None:
+            standards[start] = v.standard_kind
+            codes_taken.append(code)
+    taken = [(s, e) for s, e, _ in bracketed]
+    found = list(bracketed)
+    found.extend(_bare(text, higher_places, taken, v))
+    found.extend(forms.bare_laws(text, taken))
+    found.extend(c for c in forms.standard_codes(text)
+                 if not any(s <= c[0] < e for s, e in [*taken, *codes_taken]))
+    own = _plain(own_title) if own_title else None
     seen: set[str] = set()
     out: list[Citation] = []
     for start, end, title in sorted(found):
-        if title not in seen:
-            seen.add(title)
-            out.append(Citation(title=title, kind=classify(title), span=(start + base, end + base)))
+        if title in seen or (own is not None and _is_own(title, own)):
+            continue
+        seen.add(title)
+        kind = standards.get(start) or (v.standard_kind if v.standard_re.fullmatch(title) else classify(title))
+        out.append(Citation(title=title, kind=kind, span=(start + base, end + base)))
     return out
 
 
+def _plain(title: str) -> str:
+    """A title compared without spaces and inner brackets: 《…》 wrappers and 〈…〉 nesting marks."""
+    return "".join(ch for ch in title if not ch.isspace() and ch not in "《》〈〉")
+
+
+def _is_own(title: str, own: str) -> bool:
+    """The plan's own title, or the notice that issues it (关于印发〈…〉的通知)."""
+    plain = _plain(title)
+    return plain == own or (plain.startswith(("关于印发", "印发")) and own in plain)
+
+
 def classify(title: str) -> str:
-    """The kind of a cited title: 法律, 行政法规, 地方性法规, 规章 or 规范性文件, by the first matching rule.
+    """The kind of a cited title: 法律, 行政法规, 地方性法规, 规章, 规范性文件 or 国家标准, by the first matching rule.
 
     >>> classify("河北省食品药品行政执法与刑事司法衔接工作办法实施细则")
     '规范性文件'
@@ -125,7 +122,7 @@ def _bracketed(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _bare(text: str, places: Sequence[str], taken: list[tuple[int, int]], v: _Vocab) -> list[tuple[int, int, str]]:
+def _bare(text: str, places: Sequence[str], taken: list[tuple[int, int]], v: Vocab) -> list[tuple[int, int, str]]:
     """Plans of a higher jurisdiction written without 《》, introduced by a verb or listed after one."""
     out: list[tuple[int, int, str]] = []
     names = sorted({p for p in (*places, *v.bare_places) if p}, key=len, reverse=True)
@@ -148,7 +145,7 @@ def _bare(text: str, places: Sequence[str], taken: list[tuple[int, int]], v: _Vo
     return out
 
 
-def _plan_end(text: str, pos: int, v: _Vocab) -> int | None:
+def _plan_end(text: str, pos: int, v: Vocab) -> int | None:
     """End of a plan title whose place ends at ``pos``: the last plan suffix in the run of words after it."""
     run = re.match(rf"[\u4e00-\u9fff0-9A-Za-z]{{0,{v.max_length}}}", text[pos:])
     words = run.group() if run else ""
@@ -159,29 +156,3 @@ def _plan_end(text: str, pos: int, v: _Vocab) -> int | None:
             if words.endswith(sfx, 0, end) and end - len(sfx) >= v.min_length:
                 return pos + end
     return None
-
-
-@lru_cache(maxsize=1)
-def _vocab() -> _Vocab:
-    """Load ``data/citations.toml`` once; a missing or malformed file is a ConfigError."""
-    try:
-        raw: dict[str, Any] = tomllib.loads(
-            resources.files("policygraph.data").joinpath("citations.toml").read_text(encoding="utf-8"))
-        rules = tuple(_Rule(kind=r["kind"], suffix=tuple(r.get("suffix", ())), contains=tuple(r.get("contains", ())),
-                            place=tuple(r.get("place", ()))) for r in raw["rules"])
-        places, bare = raw["places"], raw["bare"]
-        levels = {s: lvl for lvl in ("province", "city", "county") for s in places[f"{lvl}_suffixes"]}
-        suffixes = "|".join(re.escape(s) for s in sorted(levels, key=len, reverse=True))
-        return _Vocab(
-            rules=rules, default_kind=raw["default_kind"],
-            provinces=tuple(sorted(places["provinces"], key=len, reverse=True)),
-            place_re=re.compile(rf"(?P<name>[\u4e00-\u9fff]{{2,4}}?(?P<suffix>{suffixes}))"),
-            levels=levels, not_places=tuple(places["not_places"]),
-            bare_places=tuple(bare["extra_places"]),
-            bare_verbs=tuple(sorted(bare["verbs"], key=len, reverse=True)),
-            bare_suffixes=tuple(sorted(bare["suffixes"], key=len, reverse=True)),
-            generic_starts=tuple(bare["generic_starts"]),
-            min_length=int(bare["min_length"]), max_length=int(bare["max_length"]),
-        )
-    except (OSError, KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"policygraph/data/citations.toml: {exc}") from exc
