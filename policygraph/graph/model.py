@@ -75,9 +75,21 @@ def jurisdiction_id(name: str, parents: list[str]) -> str:
     return "j-" + hashlib.sha1("|".join([name, *parents]).encode("utf-8")).hexdigest()[:12]
 
 
-def agency_id(name: str) -> str:
-    """One node per canonical body (its name already carries the jurisdiction: 红旗区市场监督管理局)."""
-    return "a-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:12]
+def agency_id(name: str, jurisdiction: str | None = None) -> str:
+    """One node per canonical body in its place.
+
+    Most canonical names carry their jurisdiction (红旗区市场监督管理局, 上海市科学技术委员会), and then the
+    name alone is the key, as it always was. Collectives are named as written in every place (有关部门,
+    各有关单位, 相关区), so a ``jurisdiction`` the name does not contain is hashed with it: the 各有关单位
+    of 上海市 and of 北京市 are two nodes. Callers pass ``AgencyRef.jurisdiction``.
+
+    >>> agency_id("各有关单位", "上海市") != agency_id("各有关单位", "北京市")
+    True
+    >>> agency_id("红旗区农业农村局", "红旗区") == agency_id("红旗区农业农村局")
+    True
+    """
+    key = name if not jurisdiction or jurisdiction in name else f"{jurisdiction}|{name}"
+    return "a-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
 def law_id(title: str) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from policygraph.loaders.agency_fixed import read_fixed
 from policygraph.loaders.agency_names import Surface, group_of, read_name
 from policygraph.loaders.agency_places import Placed, canonical_name, locate, place_words
 from policygraph.loaders.agency_vocab import Vocabulary, vocabulary
@@ -23,6 +24,8 @@ from policygraph.loaders.model import AgencyRef, Jurisdiction, Role
 #: Longer parentheses are prose, not a list of bodies.
 MAX_INNER = 300
 OPEN, CLOSE = "（(", "）)"
+#: In strict reading, a name recognised by keywords alone is at most this long (农业农村和水利局).
+STRICT_KEYWORD_LEN = 12
 
 
 @dataclass
@@ -53,17 +56,33 @@ def parse_responsibility(inner: str, base: int, plan_jurisdiction: Jurisdiction)
     按职责分工负责) applies to the names before it back to the previous role word or ，/；; names with
     no role word are responsible.
     """
+    return _parse(inner, base, plan_jurisdiction, strict=False)
+
+
+def _parse(inner: str, base: int, plan_jurisdiction: Jurisdiction, strict: bool) -> list[AgencyRef] | None:
+    """``parse_responsibility``; ``strict`` also refuses any name the vocabulary does not know, for
+    statements outside brackets, where a generic 教育部门 is a sentence's subject, not a body."""
     vocab = vocabulary()
     text, index = _compact(inner)
     if not text or len(text) > MAX_INNER or _explains(text, vocab):
         return None
-    places = tuple(place_words(plan_jurisdiction, vocab))
-    items, has_role = _tokenise(text, vocab, lambda left: any(s.known for s in read_name(left, vocab, places)))
+    words = place_words(plan_jurisdiction, vocab)
+    places = tuple(words)
+
+    def read(written: str, group: str = "") -> list[Surface]:
+        fixed = read_fixed(written, vocab, plan_jurisdiction, words)
+        return [fixed] if fixed is not None else read_name(written, vocab, places, group)
+
+    items, has_role = _tokenise(text, vocab, lambda left: any(s.known for s in read(left)))
     found: list[tuple[_Item, Surface]] = []
     group = ""
     for item in items:
         written = text[item.start:item.end]
-        surfaces = read_name(written, vocab, places, group)
+        if written in vocab.syntax.get("bare_words", ()):
+            continue  # 省教育厅…等部门依职责分工落实: 部门 closes the list, it names no body
+        surfaces = read(written, group)
+        if strict and not all(_specific(s, vocab) for s in surfaces):
+            return None
         if not surfaces or (not has_role and not all(s.body_like for s in surfaces)):
             if not has_role:
                 return None
@@ -78,6 +97,15 @@ def parse_responsibility(inner: str, base: int, plan_jurisdiction: Jurisdiction)
     return _resolve(found, inner, index, base, plan_jurisdiction, vocab)
 
 
+def _specific(surface: Surface, vocab: Vocabulary) -> bool:
+    """A name a reader takes for one body: known to the vocabulary, not a type of department (教育部门)."""
+    if surface.fixed_name is not None or surface.entry is not None:
+        return surface.known
+    # A name read only by its keywords must look like one bureau's name, not a phrase that ends in one.
+    return surface.known and len(surface.core) <= STRICT_KEYWORD_LEN \
+        and not surface.core.endswith(tuple(vocab.syntax.get("bare_words", ())))
+
+
 def _resolve(found: list[tuple[_Item, Surface]], inner_text: str, index: list[int], base: int,
              plan: Jurisdiction, vocab: Vocabulary) -> list[AgencyRef]:
     """Turn surfaces into AgencyRefs, carrying the last explicit prefix to unprefixed names."""
@@ -89,7 +117,10 @@ def _resolve(found: list[tuple[_Item, Surface]], inner_text: str, index: list[in
             carry = placed
         start, end = item.start + surface.start, item.start + surface.end
         entry = surface.entry
-        functions = list(entry.functions if entry is not None else surface.functions or (surface.core,))
+        if surface.fixed_name is not None:
+            functions = list(surface.functions)
+        else:
+            functions = list(entry.functions if entry is not None else surface.functions or (surface.core,))
         out.append(AgencyRef(
             as_written="".join(inner_text[index[start]:index[end - 1] + 1].split()),
             name=canonical_name(surface, placed, plan, vocab),
@@ -195,3 +226,20 @@ def _joiner_at(text: str, start: int, pos: int, syntax: dict[str, Any], is_body:
         if text.startswith(joiner, pos) and pos + len(joiner) < len(text) and ends_like_body:
             return len(joiner)
     return 0
+
+
+
+def parse_leading_clause(text: str, base: int, plan: Jurisdiction) -> tuple[list[AgencyRef], int] | None:
+    """A clause that opens a unit and names who does it ("由省经贸委负责，省公安厅配合，…"): its bodies
+    and the offset just after the statement, or None. See ``agency_clauses.parse_leading_clause``."""
+    from policygraph.loaders import agency_clauses  # the clause reader builds on this module
+
+    return agency_clauses.parse_leading_clause(text, base, plan)
+
+
+def parse_agency_heading(line: str, base: int, plan: Jurisdiction) -> list[AgencyRef] | None:
+    """A heading line that is nothing but bodies' names ("一、市农业农村委"), role responsible, or None.
+    See ``agency_clauses.parse_agency_heading``."""
+    from policygraph.loaders import agency_clauses
+
+    return agency_clauses.parse_agency_heading(line, base, plan)

@@ -35,10 +35,17 @@ class Surface:
     each: bool = False
     generic: bool = False
     implicit: bool = False
+    #: Set for bodies whose place does not come from a level prefix (national bodies, their local
+    #: offices, collectives, a named district's government): see ``agency_fixed``.
+    fixed_name: str | None = None
+    fixed_level: str | None = None
+    fixed_jurisdiction: str | None = None
 
     @property
     def known(self) -> bool:
         """Whether the vocabulary recognised the body (by alias, typo tolerance or keywords)."""
+        if self.fixed_name is not None:
+            return True
         if self.implicit or self.generic:
             return False
         return self.entry is not None or bool(self.functions)
@@ -128,6 +135,11 @@ def _read_one(item: str, vocab: Vocabulary, places: tuple[str, ...], group: str,
     cands = _candidates(item, vocab, places)
     if group and (found := vocab.exact(group + item)) is not None:
         return Surface(0, len(item), group + item, entry=found, each=each)
+    for rest, prefix, place in cands:
+        if rest in vocab.embedded:
+            # 团省委: the level prefix sits inside the name.
+            found, inner = vocab.embedded[rest]
+            return Surface(0, len(item), rest, entry=found, prefix=inner, place=place, each=each)
     passes = (False,) if strict else (False, True)
     for fuzzy in passes:
         for rest, prefix, place in (cands if not fuzzy else list(reversed(cands))):
@@ -163,7 +175,7 @@ def _match(text: str, vocab: Vocabulary, fuzzy: bool, places: tuple[str, ...]) -
             if inner is not None and inner.suffix is None:
                 return replace(inner, suffix=suffix)
     marker = vocab.syntax["party_marker"]
-    if text.startswith(marker) and (found := vocab.exact(text[len(marker):])) is not None:
+    if text.startswith(marker) and (found := vocab.exact_party(text[len(marker):])) is not None:
         return Surface(0, len(text), text[len(marker):], entry=found, party=True)
     for marker in vocab.syntax["government_markers"]:
         if text.startswith(marker) and len(text) > len(marker):

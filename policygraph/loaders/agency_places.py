@@ -8,6 +8,7 @@ parenthesis (县自然资源局、农业农村局), else the plan's own level.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from policygraph.loaders.agency_names import Surface
 from policygraph.loaders.agency_vocab import Vocabulary
@@ -60,6 +61,9 @@ def at_level(level: Level, plan: Jurisdiction, vocab: Vocabulary) -> Placed:
     """The jurisdiction a level prefix points to from this plan: 省 in a 河北省 county → 河北省."""
     if level == plan.level or level == "township":
         return Placed(level, plan.name)
+    if plan.name in vocab.municipalities and level == "city":
+        # 市科委 in 上海's own plan: the municipality's body, province level.
+        return Placed("province", plan.name)
     if LEVEL_RANK[level] > LEVEL_RANK[plan.level]:
         return Placed(level, None)
     for parent in plan.parents:
@@ -73,6 +77,8 @@ def at_level(level: Level, plan: Jurisdiction, vocab: Vocabulary) -> Placed:
 
 def locate(surface: Surface, plan: Jurisdiction, carry: Placed | None, vocab: Vocabulary) -> Placed:
     """Level and jurisdiction of one body: explicit place, prefix, township kind, 厅, carried prefix, plan."""
+    if surface.fixed_name is not None and surface.fixed_level is not None:
+        return Placed(cast(Level, surface.fixed_level), surface.fixed_jurisdiction)
     if surface.branch_place is not None:
         seated = surface.branch_place in (plan.name, short_name(plan.name, vocab))
         return Placed("county", plan.name if seated else None)
@@ -105,6 +111,8 @@ def _prefixed(prefix: str, plan: Jurisdiction, vocab: Vocabulary) -> Placed:
 def canonical_name(surface: Surface, placed: Placed, plan: Jurisdiction, vocab: Vocabulary) -> str:
     """The body's full name in its jurisdiction: 区卫健委 → 红旗区卫生健康委员会."""
     entry = surface.entry
+    if surface.fixed_name is not None:
+        return surface.fixed_name
     if surface.branch_place is not None and entry is not None:
         city = _branch_city(surface, plan, vocab)
         unit = vocab.syntax.get("branch_unit_names", {}).get(surface.branch_unit, surface.branch_unit)
@@ -113,10 +121,15 @@ def canonical_name(surface: Surface, placed: Placed, plan: Jurisdiction, vocab: 
     if where is None:
         where = ("各" if surface.each else "") + (surface.prefix or surface.place or "")
     body = surface.core
+    if entry is not None and entry.template is not None:
+        return entry.template.format(place=where) + (surface.suffix or "")
     if entry is not None and not (entry.collective and entry.level is None):
         body = _body_name(surface, placed, vocab)
     if surface.party or (entry is not None and entry.party):
         body = vocab.syntax["party_marker"] + body
+        if placed.jurisdiction is not None:
+            # 省委政法委 → 中共山东省委政法委员会: a local party organ's full name starts with 中共.
+            where = vocab.syntax.get("party_name_prefix", "") + where
     return f"{where}{body}{surface.suffix or ''}"
 
 
@@ -124,8 +137,10 @@ def _body_name(surface: Surface, placed: Placed, vocab: Vocabulary) -> str:
     """Canonical body name, or the name as written when it is already a full name (自然资源和规划局)."""
     assert surface.entry is not None
     entry = surface.entry
-    level = "city" if placed.jurisdiction in vocab.municipalities else placed.level
-    base = entry.name_for(level)
+    if placed.jurisdiction in vocab.municipalities and placed.level == "province":
+        base = entry.municipal(placed.jurisdiction)
+    else:
+        base = entry.name_for(placed.level)
     written = surface.core
     if (entry.level is None and written not in (entry.name, entry.province_name) and written in entry.aliases
             and len(written) >= len(base)

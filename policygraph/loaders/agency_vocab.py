@@ -1,4 +1,5 @@
-"""The agency vocabulary read from ``data/agencies.toml`` and ``data/functions.toml``, and lookups over it.
+"""The agency vocabulary read from ``data/agencies.toml``, ``data/agencies_national.toml`` and
+``data/functions.toml``, and lookups over it.
 
 Names in responsibility parentheses are abbreviated (卫健委), merged (教体文旅局), reworded (自然资源 without
 局) or mistyped (区场监管局). The vocabulary lists the forms seen in real plans; the lookups here add the
@@ -37,10 +38,28 @@ class BodyEntry:
     level: str | None = None
     collective: bool = False
     keywords: tuple[str, ...] = ()
+    municipal_name: str | None = None
+    municipal_names: tuple[tuple[str, str], ...] = ()
+    scope: str | None = None
+    template: str | None = None
+    party_only: bool = False
 
     def name_for(self, level: str) -> str:
         """The canonical name at a level: 农业农村厅 for a province, 农业农村局 below."""
         return self.province_name if level == "province" and self.province_name else self.name
+
+    def municipal(self, municipality: str) -> str:
+        """The name a municipality gives the body: 上海市 says 科学技术委员会 where a city says 科学技术局."""
+        return dict(self.municipal_names).get(municipality) or self.municipal_name or self.name
+
+
+@dataclass(frozen=True)
+class BranchEntry:
+    """A local office of a national system: ``written`` and ``name`` hold ``{place}`` (上海海关)."""
+
+    written: str
+    name: str
+    functions: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -58,10 +77,29 @@ class Vocabulary:
     not_starts: tuple[str, ...]
     functions: frozenset[str] = field(default_factory=frozenset)
     role_labels: tuple[tuple[str, Role], ...] = ()
+    national: dict[str, BodyEntry] = field(default_factory=dict)
+    branches: tuple[BranchEntry, ...] = ()
+    embedded: dict[str, tuple[BodyEntry, str]] = field(default_factory=dict)
+    party: dict[str, BodyEntry] = field(default_factory=dict)
+    national_place: str = "中华人民共和国"
+
+    def exact_party(self, text: str) -> BodyEntry | None:
+        """The party organ written ``text`` after 委 (市委金融办), else any body with that alias."""
+        return self.party.get(text) or self.exact(text)
 
     def exact(self, text: str) -> BodyEntry | None:
         """The body whose alias is exactly ``text``."""
         return self.by_alias.get(text)
+
+    def exact_national(self, text: str) -> BodyEntry | None:
+        """The national body written ``text`` (财政部, 国家发展改革委), one typo tolerated on long names."""
+        found = self.national.get(text)
+        if found is not None or len(text) < FUZZY_MIN_LEN + 1 or text in self.by_alias:
+            return found
+        # The typo must sit inside the name: 农业农村局 is a county bureau, not a misspelt 农业农村部.
+        near = {e.name: e for alias, e in self.national.items()
+                if len(alias) > FUZZY_MIN_LEN and alias[0] == text[0] and alias[-1] == text[-1] and _one_edit(text, alias)}
+        return next(iter(near.values())) if len(near) == 1 else None
 
     def fuzzy(self, text: str) -> BodyEntry | None:
         """The body one edit away from ``text`` (区业农村局 → 农业农村局), if that body is unambiguous.
@@ -125,32 +163,62 @@ def _read(name: str) -> dict[str, Any]:
         raise ConfigError(f"cannot read agency vocabulary {path}: {exc}") from exc
 
 
+def _entry(raw: dict[str, Any], known: frozenset[str], source: str) -> BodyEntry:
+    entry = BodyEntry(
+        name=raw["name"],
+        functions=tuple(raw["functions"]),
+        aliases=tuple(raw["aliases"]),
+        province_name=raw.get("province_name"),
+        party=bool(raw.get("party", False)),
+        level=raw.get("level"),
+        collective=bool(raw.get("collective", False)),
+        keywords=tuple(raw.get("keywords", ())),
+        municipal_name=raw.get("municipal_name"),
+        municipal_names=tuple(sorted(raw.get("municipal_names", {}).items())),
+        scope=raw.get("scope", "national" if source == "agencies_national.toml" else None),
+        template=raw.get("template"),
+        party_only=bool(raw.get("party_only", False)),
+    )
+    unknown = [f for f in entry.functions if f not in known]
+    if unknown:
+        raise ConfigError(f"{source}: {entry.name} uses functions missing from functions.toml: {unknown}")
+    if entry.scope is not None and entry.scope not in ("plan", "below") and entry.scope not in get_args(Level):
+        raise ConfigError(f"{source}: {entry.name} has an unknown scope {entry.scope!r}")
+    return entry
+
+
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
     """Load and index the data files once; raise ConfigError if an entry uses an unlisted function."""
     data = _read("agencies.toml")
+    national_data = _read("agencies_national.toml")
     funcs = _read("functions.toml")
     known = frozenset(funcs.get("canonical", [])) | frozenset(funcs.get("own", []))
     bodies: list[BodyEntry] = []
     by_alias: dict[str, BodyEntry] = {}
+    party: dict[str, BodyEntry] = {}
+    embedded: dict[str, tuple[BodyEntry, str]] = {}
     for raw in data.get("body", []):
-        entry = BodyEntry(
-            name=raw["name"],
-            functions=tuple(raw["functions"]),
-            aliases=tuple(raw["aliases"]),
-            province_name=raw.get("province_name"),
-            party=bool(raw.get("party", False)),
-            level=raw.get("level"),
-            collective=bool(raw.get("collective", False)),
-            keywords=tuple(raw.get("keywords", ())),
-        )
-        unknown = [f for f in entry.functions if f not in known]
-        if unknown:
-            raise ConfigError(f"agencies.toml: {entry.name} uses functions missing from functions.toml: {unknown}")
+        entry = _entry(raw, known, "agencies.toml")
         bodies.append(entry)
         extra = (entry.province_name,) if entry.province_name else ()
         for alias in (entry.name, *extra, *entry.aliases):
-            by_alias.setdefault(alias, entry)
+            (party if entry.party_only else by_alias).setdefault(alias, entry)
+            if entry.party and not entry.party_only:
+                party.setdefault(alias, entry)
+        for pattern in raw.get("embedded", ()):
+            for prefix in data["prefixes"]:
+                embedded.setdefault(pattern.replace("{p}", prefix), (entry, prefix))
+    national: dict[str, BodyEntry] = {}
+    for raw in national_data.get("national", []):
+        entry = _entry(raw, known, "agencies_national.toml")
+        for alias in (entry.name, *entry.aliases):
+            national.setdefault(alias, entry)
+    branches = tuple(BranchEntry(raw["written"], raw["name"], tuple(raw["functions"]))
+                     for raw in national_data.get("branch", []))
+    bad_branch = [b.name for b in branches if any(f not in known for f in b.functions)]
+    if bad_branch:
+        raise ConfigError(f"agencies_national.toml: branches use functions missing from functions.toml: {bad_branch}")
     bad = [r for r in [*data["roles"], *data.get("role_labels", {})] if r not in get_args(Role)] + [
         v for v in data["prefixes"].values() if v not in get_args(Level)]
     if bad:
@@ -171,4 +239,9 @@ def vocabulary() -> Vocabulary:
         not_starts=tuple(data["not_responsibility"]["starts"]),
         functions=known,
         role_labels=tuple(labels),
+        national=national,
+        branches=branches,
+        embedded=embedded,
+        party=party,
+        national_place=str(data["places"].get("national", "中华人民共和国")),
     )
