@@ -1,10 +1,12 @@
 """Normalising: what a parser sees of the sample corpus, and the offset map every span relies on."""
 from __future__ import annotations
 
+import functools
 import re
 import time
 from pathlib import Path
 
+import opencc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,9 +26,16 @@ def lines_of(prefix: str) -> list[str]:
 
 
 def source_char_ok(src: str, out: str) -> bool:
-    """``out`` is what normalising may turn ``src`` into: itself, a fold, or "\\n" for any line break."""
+    """``out`` is what normalising may turn ``src`` into: itself, a fold, "\\n" for any line break, or the
+    Simplified form of a Traditional character (one for one)."""
     folded = src.translate(FOLD)
-    return out in (src, folded, CONTEXT_FOLD.get(folded)) or (out == "\n" and src in LINE_BREAKS)
+    simplified = _t2s().convert(src)
+    return out in (src, folded, CONTEXT_FOLD.get(folded), simplified) or (out == "\n" and src in LINE_BREAKS)
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
 
 
 def assert_origin_invariants(decoded: str, norm: NormalisedText) -> None:

@@ -1,4 +1,4 @@
-"""The same document as UTF-8, GB18030, .docx, .html (and a text-layer .pdf) gives the same plan tree."""
+"""The same document as UTF-8, GB18030, .docx, .html, .md (and a text-layer .pdf) gives the same plan tree."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,6 +18,14 @@ def shape(tree: PlanTree) -> list[tuple[object, ...]]:
              [(c.title, c.kind) for c in m.citations]) for m in tree.measures]
 
 
+def make_markdown(lines: list[str]) -> str:
+    """The plan as a Markdown scrape: a # title, **bold** section headings, metadata, a rule, a download link."""
+    title, *rest = lines
+    body = [f"**{ln}**" if ln[:1] in "一二三四五六七八九十" and "、" in ln[:4] else ln for ln in rest]
+    return "\n\n".join([f"# {title}", "**发布日期**: 2024-01-01\n**来源**: 某某网", "---", *body,
+                         "【原文下载】\n- [全文.pdf](/files/plan.pdf)"]) + "\n"
+
+
 @pytest.mark.parametrize("prefix", ["000", "002", "003", "004"])
 def test_a_plan_reads_the_same_from_utf8_gb18030_docx_and_html(prefix: str, tmp_path: Path) -> None:
     source = corpus_path(prefix)
@@ -28,8 +36,10 @@ def test_a_plan_reads_the_same_from_utf8_gb18030_docx_and_html(prefix: str, tmp_
         "bom": tmp_path / "plan-bom.txt",
         "docx": make_docx(lines, tmp_path / "plan.docx"),
         "html": tmp_path / "plan.html",
+        "markdown": tmp_path / "plan.md",
     }
     variants["gb18030"].write_bytes(text.encode("gb18030"))
+    variants["markdown"].write_text(make_markdown(lines), "utf-8")
     variants["bom"].write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     variants["html"].write_bytes(make_html(lines))
     reference = parse_file(source)

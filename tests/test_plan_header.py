@@ -225,3 +225,106 @@ def test_detect_header_never_raises_and_spans_are_in_range(text: str) -> None:
 def test_detect_header_is_total_on_any_text(text: str) -> None:
     h = detect_header(text)
     assert 0 <= h.title_span[0] <= h.title_span[1] <= len(text) and 0 <= h.body_start <= len(text)
+
+
+# --- layouts of real scrapes: wrappers, two-line titles, issuers, years, levels ------------------------------
+
+
+def header_of(raw: str) -> PlanHeader:
+    """Through the real normaliser, with the decoded text, as parse does."""
+    from policygraph.loaders.normalising import normalise
+
+    return detect_header(normalise(raw), raw)
+
+
+def test_notice_wrapper_gives_the_plan_it_prints_and_the_signer() -> None:
+    h = header_of(
+        "# 关于印发《某某市数据要素市场培育行动方案（2024-2026年）》的通知\n\n沪数〔2024〕3号\n\n各有关单位：\n\n"
+        "现将《某某市数据要素市场培育行动方案（2024-2026年）》印发给你们，请认真落实。\n\n上海市数据局\n\n"
+        "2024年3月1日\n\n**某某市数据要素市场培育行动方案（2024-2026年）**\n\n为培育数据要素市场，制定本方案。\n一、主要目标")
+    assert (h.title, h.kind, h.year, h.issuer) == ("某某市数据要素市场培育行动方案（2024-2026年）", "行动方案", 2024, "上海市数据局")
+
+
+def test_a_letter_that_only_says_it_prints_the_plan() -> None:
+    h = header_of("各区食安委：\n现将《上海市2023年度食品安全工作责任清单》印发给你们,请认真贯彻落实。\n上海市食品药品安全委员会\n"
+                  "2023年4月1日\n上海市2023年度食品安全工作责任清单\n1.完成指标任务。")
+    assert (h.title, h.kind, h.issuer, h.jurisdiction.name, h.jurisdiction.level) == (
+        "上海市2023年度食品安全工作责任清单", "责任清单", "上海市食品药品安全委员会", "上海市", "province")
+
+
+def test_issuer_and_title_on_one_line_with_guillemets() -> None:
+    h = header_of("北京市人民政府办公厅印发《关于加快发展科技服务业 推进创新驱动的若干意见》\n京政办发〔2023〕7号\n"
+                  "各区人民政府：\n现提出如下意见。\n一、总体要求")
+    assert (h.title, h.kind, h.year, h.issuer) == (
+        "关于加快发展科技服务业 推进创新驱动的若干意见", "若干意见", 2023, "北京市人民政府办公厅")
+    assert (h.jurisdiction.name, h.jurisdiction.level) == ("北京市", "province")
+
+
+def test_notice_broken_after_its_verb_names_issuer_and_plan() -> None:
+    h = header_of("国务院关于印发\n\n“十五五”现代物流发展规划的通知\n\n国发〔2026〕3号\n\n现将《“十五五”现代物流发展规划》"
+                  "印发给你们。\n\n国务院\n\n2026年1月5日\n\n“十五五”现代物流发展规划\n\n物流是实体经济的筋络。\n\n一、发展形势")
+    assert (h.title, h.kind, h.year, h.issuer) == ("“十五五”现代物流发展规划", "规划", 2026, "国务院")
+    assert (h.jurisdiction.name, h.jurisdiction.level) == ("中国", "national")
+
+
+def test_two_line_titles() -> None:
+    wrapped = header_of("关于进一步深化改革创新\n加快科技服务业高质量发展的若干意见\n为加快发展，提出如下意见。\n一、总体要求\n上海市")
+    assert wrapped.title == "关于进一步深化改革创新加快科技服务业高质量发展的若干意见"
+    period = header_of("附件\n上海市北斗产业高质量发展三年行动计划\n（2021-2023年）\n为加快发展，特制定本行动计划。\n一、总体思路")
+    assert period.title == "上海市北斗产业高质量发展三年行动计划（2021-2023年）" and period.kind == "行动计划"
+    assert period.year == 2021
+    issuer_line = header_of("山东省人民政府办公厅\n关于加强校外托管机构监管的意见\n鲁政办发〔2026〕8号\n各市人民政府：\n"
+                            "为加强监管，提出如下意见。\n一、适用范围")
+    assert (issuer_line.title, issuer_line.issuer, issuer_line.year) == (
+        "关于加强校外托管机构监管的意见", "山东省人民政府办公厅", 2026)
+
+
+def test_the_body_starts_after_the_printed_copy_of_a_repeated_title() -> None:
+    raw = ("关于加强校外托管机构监管的意见\n山东省人民政府办公厅关于加强校外托管机构监管的意见\n山东省人民政府办公厅\n"
+           "关于加强校外托管机构监管的意见\n鲁政办发〔2026〕8号\n为加强监管，提出如下意见。\n一、适用范围\n本意见适用于全省。\n"
+           "山东省人民政府办公厅\n2026年8月6日\n（此件公开发布）")
+    from policygraph.loaders.normalising import normalise
+
+    text = normalise(raw).text
+    h = detect_header(text)
+    assert text[h.body_start:].startswith("鲁政办发")
+    assert h.body_end is not None and text[h.body_end:].startswith("山东省人民政府办公厅\n2026年8月6日")
+
+
+@pytest.mark.parametrize(("raw", "year"), [
+    ("关于加强食品安全工作的意见\n豫政〔2019〕15号\n为加强监管，提出如下意见。\n一、总体要求", 2019),
+    ("关于加强食品安全工作的意见\n豫政[2019]15号\n为加强监管，提出如下意见。\n一、总体要求", 2019),
+    ("某某县人民政府\n二〇二〇年三月五日\n关于加强食品安全工作的意见\n为加强监管，提出如下意见。\n一、总体要求", 2020),
+    ("全国食品安全宣传周重点任务分工方案\n2020年9月11日，全国电视电话会议部署了宣传周工作。\n一、总体要求", 2020),
+])
+def test_year_from_the_document_number_the_signing_date_or_the_opening_date(raw: str, year: int) -> None:
+    assert header_of(raw).year == year
+
+
+@pytest.mark.parametrize(("raw", "place", "level"), [
+    ("财政部关于加强预算绩效管理的实施意见\n为加强管理，提出如下意见。\n一、总体要求", "中国", "national"),
+    ("国家市场监督管理总局关于加强食品抽检工作的通知\n各省市场监管局：\n一、总体要求", "中国", "national"),
+    ("全国深化“放管服”改革重点任务分工方案\n为落实会议部署，制定本方案。\n一、总体要求", "中国", "national"),
+    ("关于印发《某某行动方案》的通知\n现将《某某行动方案》印发给你们。\n上海市科学技术委员会\n2025年1月10日\n某某行动方案\n"
+     "为加快发展，制定本方案。\n一、主要目标", "上海市", "province"),
+    ("城关镇2023年食品安全工作要点\n为做好全镇食品安全工作，制定本要点。\n一、压实责任\n西平县", "城关镇", "township"),
+    ("x市2022年食品安全工作计划\n为做好全市工作，制定本计划。\n一、加强监管", "x市", "city"),
+    ("XX县2022年食品安全工作计划\n为做好全县工作，制定本计划。\n一、加强监管", "XX县", "county"),
+    ("省治理餐桌污染工作实施方案\n根据《福建省人民政府关于加强食品安全工作的通知》，制定本方案。\n一、治理畜牧业产品污染\n"
+     "由福建省经贸委承办。", "福建省", "province"),
+])
+def test_each_level_rule(raw: str, place: str, level: str) -> None:
+    j = header_of(raw).jurisdiction
+    assert (j.name, j.level) == (place, level)
+
+
+def test_a_site_name_in_the_metadata_is_not_the_issuer() -> None:
+    h = header_of("# 某某区2024年食品安全工作要点\n\n**发布日期**: 2024-03-01\n**发布机构**: 上海市科学技术委员会\n\n---\n\n"
+                  "为做好全区工作，制定本要点。\n一、压实责任")
+    assert h.title == "某某区2024年食品安全工作要点" and h.issuer is None
+
+
+def test_traditional_title_is_kept_as_written() -> None:
+    h = header_of("國務院辦公廳關於加強食品安全工作的通知\n國辦發〔2012〕20號\n各省、自治區、直轄市人民政府：\n一、總體要求")
+    assert (h.title, h.kind, h.year, h.issuer, h.jurisdiction.level) == (
+        "國務院辦公廳關於加強食品安全工作的通知", "通知", 2012, "国务院办公厅", "national")

@@ -42,6 +42,9 @@ _SIGNALS = (
     re.compile(r"^(?:-{3,}|\*{3,}|_{3,})[ \t]*$", re.MULTILINE),  # rule
 )
 _MIN_SIGNALS = 2
+# CommonMark will not close "**（一）加强治理。**受污染…": a delimiter between CJK punctuation and a letter is
+# not "flanking", so the pair stays literal text. In a Chinese plan a doubled asterisk is never content.
+_STRAY_STRONG = re.compile(r"\*\*+|__+")
 
 
 @lru_cache(maxsize=1)
@@ -168,6 +171,8 @@ class _InlineAligner:
             at = self._find(piece)
             if at is not None:
                 self._gap(at)
+                if kind == "text":
+                    self.spans.extend((at + m.start(), at + m.end()) for m in _STRAY_STRONG.finditer(piece))
                 self.pos = at + len(piece)
         elif kind == "text_special":  # a backslash escape: the backslash is markup, the character content
             at = self._find(tok.markup)

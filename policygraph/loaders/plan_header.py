@@ -39,7 +39,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _CN_YEAR = re.compile(r"([〇零○一二三四五六七八九]{4})年")
 _CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0"}
 _DOC_NUMBER_LINE = re.compile(r"[^\s，。；：]{0,14}[〔\[［（]\s*((?:19|20)\d{2})\s*[〕\]］）]\s*第?\s*\d+\s*号")
-_DATE = r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日"
+_DATE = r"((?:19|20)\d{2})年[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日"
 _DATE_LINE = re.compile(_DATE)
 _PREAMBLE_DATE = re.compile(_DATE)
 _PREAMBLE_REACH = 300
@@ -122,7 +122,8 @@ def _issuer_above(lines: list[HeaderLine], win: list[HeaderLine], t: Title) -> s
     if not t.title.startswith("关于"):
         return None
     first = t.line if t.first_line is None else t.first_line
-    candidates = [(i, ln.text) for i, ln in enumerate(win)] + [(first, lines[first].text)]
+    # the printed copy (the title's own line) first: a breadcrumb's copy above it may be abridged
+    candidates = [(first, lines[first].text)] + [(i, ln.text) for i, ln in reversed(list(enumerate(win)))]
     for i, s in candidates:
         if s.endswith(t.title) and len(s) > len(t.title) and is_body_name(s[: -len(t.title)]):
             return s[: -len(t.title)]
