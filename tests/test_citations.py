@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from corpus_units import document, gold_units, unit_text
 from policygraph.loaders.citations import classify, extract_citations, place_level
 
-KINDS = {"法律", "行政法规", "地方性法规", "规章", "规范性文件"}
+KINDS = {"法律", "行政法规", "地方性法规", "规章", "规范性文件", "国家标准"}
 # Enclosing jurisdictions a caller would pass for each sample document.
 HIGHER = {"000": ["河北省"], "001": [], "002": ["天津市"], "003": ["驻马店市", "河南省"], "004": ["新乡市", "河南省"]}
 GOLD_WITH_CITATIONS = [u for u in gold_units() if "citations" in u]
@@ -100,6 +100,23 @@ def test_bare_plans_listed_after_a_verb() -> None:
 
 
 _TITLE_CHARS = st.text(alphabet="河北省天津市食品安全管理监督条例办法细则实施方案通知意见关于的", min_size=1, max_size=20)
+
+
+_PIECES = st.sampled_from(list("《》〈〉实施落实天津市方案计划条例法，。、 \n简称（）的")
+                         + ["x", "中", "GB", "/T", " 31654", "-2021", "执行", "办法", "附件：", "原文下载", ".pdf"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(_PIECES, max_size=40).map("".join) | st.text(max_size=60), base=st.integers(0, 10**6),
+       own=st.none() | st.sampled_from(["天津市方案", "实施方案"]))
+def test_any_text_gives_well_formed_citations_never_the_own_title(text: str, base: int, own: str | None) -> None:
+    got = extract_citations(text, base, ["天津市"], own_title=own)
+    assert len({c.title for c in got}) == len(got)
+    assert all(c.title != own for c in got)
+    for c in got:
+        assert base <= c.span[0] <= c.span[1] <= base + len(text)
+        assert "".join(text[c.span[0] - base:c.span[1] - base].split()) == c.title
+        assert c.kind in KINDS
 
 
 @settings(max_examples=300, deadline=None)

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpus_units import document, gold_units, unit_text
+from policygraph.loaders.indicator_numbers import numbers
 from policygraph.loaders.indicators import extract_indicators
 
 GOLD_WITH_INDICATORS = [u for u in gold_units() if "indicators" in u]
@@ -25,8 +26,9 @@ def _tuples(text: str) -> list[tuple[str, str, float, str]]:
 
 
 def _numbers(s: str) -> list[float]:
-    """Every value the digits in ``s`` can stand for, 万 and 亿 multipliers included."""
-    return [float(n) * f for n in re.findall(r"\d+(?:\.\d+)?", s) for f in (1.0, 1e4, 1e8)]
+    """Every value the digits or numerals in ``s`` can stand for, 万 and 亿 multipliers included."""
+    values = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", s)] + [n.value for n in numbers(s) if n.chinese]
+    return [v * f for v in values for f in (1.0, 1e4, 1e8)]
 
 
 @pytest.mark.parametrize("unit", GOLD_WITH_INDICATORS, ids=lambda u: u["snippet"])
@@ -93,7 +95,7 @@ def test_corpus_sentences(text: str, expected: tuple[str, str, float, str]) -> N
     "落实克百威、灭多威、涕灭威、氧乐果等4种高毒农药禁用管理措施。",
     "西政食安委〔2020〕5号",
     "2023年是全面贯彻党的二十大精神的开局之年，是实施“十四五”规划承上启下的关键之年。",
-    "每年推动解决1～2项影响本地食品安全的重点问题。",  # a range is not a single target
+    "每年推动解决1～2项影响本地食品安全的重点问题。",  # a yearly effort no comparator or count verb binds
     "引导实施6S标准化管理。大型食品生产企业推行ISO22000等质量管理体系。",
     "开展“昆仑2022”专项行动。每年12月15日前报告。",
     "到2020年，规模以上食品生产企业全部建立HACCP体系。",  # no number: not a numeric target
@@ -139,7 +141,9 @@ def test_spans_point_at_the_target_in_the_document() -> None:
 
 
 _GENRE = st.sampled_from(list("达到以上以下不少于超过控制在以内每万吨千人个家批次项%％/，。；、的年底前到全省确保新建完成率比例")
-                         + ["2020年", "85%以上的", "不少于1个", "每万吨粮食产量", "ISO22000", "〔2020〕5号", "1～2项"])
+                         + ["2020年", "85%以上的", "不少于1个", "每万吨粮食产量", "ISO22000", "〔2020〕5号", "1～2项",
+                            "至少开展一次", "两家", "十个", "、半个月", "4/10万以下", "91分以上", "3—5种", "每半年",
+                            "分别减至", "压缩一半", "发展现状。", "已达到", "二、发展目标\n", "——", "超"])
 
 
 @settings(max_examples=300, deadline=None)

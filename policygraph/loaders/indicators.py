@@ -27,6 +27,8 @@ _CLAUSE_BREAKS = "，,；;。！!？?：:\n"
 _SENTENCE_BREAKS = "；;。！!？?\n"
 _IDIOM_AFTER = ("性", "化", "体", "分之")  # 一次性, 一体化, 三分之一: a numeral inside a word
 _RANGE_MARKS = "～~〜-—–至到"
+# The lower bound of a range written before an upper bound with its unit: 培育3—5家 → at least 3 家.
+_RANGE_LOW = re.compile(rf"(?<![0-9A-Za-z.第])(?P<low>\d+(?:\.\d+)?)\s*[{re.escape(_RANGE_MARKS)}]\s*$")
 _LIST_JOINERS = "、和及与 \t"
 
 
@@ -58,6 +60,7 @@ class _Number:
     rate: bool = False
     chinese: bool = False
     verb: str = ""  # a verb between comparator and number: 至少开展1次 → 开展
+    ranged: bool = False  # written as a range (3—5家): once a target, it is at least its lower bound
 
 
 def extract_indicators(text: str, base: int = 0) -> list[Indicator]:
@@ -85,12 +88,19 @@ def _read_number(text: str, numeral: Numeral, v: Vocab) -> _Number | None:
     """The number with unit and comparators, or None for years, dates, ranges, ISO22000, 等4种, 一次性."""
     start, pos, factor = numeral.start, numeral.end, 1.0
     unit_m = v.unit_re.match(text, pos)
-    if unit_m is None and text[pos:pos + 1] in v.multipliers and not numeral.chinese:  # 1.5万批次 → 15000 批次
-        factor, unit_m = v.multipliers[text[pos]], v.unit_re.match(text, pos + 1)
+    if text[pos:pos + 1] in v.multipliers and not numeral.chinese:  # 1.5万批次 → 15000 批次
+        scaled = v.unit_re.match(text, pos + 1)  # 8000万人次 is 人次 scaled, not 万人 and a stray 次
+        if scaled is not None and (unit_m is None or scaled.end() > unit_m.end()):
+            factor, unit_m = v.multipliers[text[pos]], scaled
     population = v.population_re.match(text, pos) if unit_m is None and not numeral.chinese else None
     if unit_m is None and population is None:
         return None
     left = text[:start].rstrip()
+    low = _RANGE_LOW.search(left) if not numeral.chinese else None
+    if low is not None:  # 3—5家: the range is read at its lower bound, from where it starts
+        start, value, left = low.start(), float(low["low"]), text[:low.start()].rstrip()
+    else:
+        value = numeral.value
     if left.endswith(("第", "等")) or (left[-1:] in _RANGE_MARKS and left[:-1].rstrip()[-1:].isdigit()):
         return None
     unit_end = unit_m.end() if unit_m is not None else population.end() if population is not None else pos
@@ -104,7 +114,7 @@ def _read_number(text: str, numeral: Numeral, v: Vocab) -> _Number | None:
     else:  # 发生率控制在4/10万以下: a rate per head of population, unit "/10万"
         assert population is not None
         unit = "/" + "".join(population["unit"].split())
-    num = _Number(start, unit_end, numeral.value * factor, unit, chinese=numeral.chinese)
+    num = _Number(start, unit_end, value * factor, unit, chinese=numeral.chinese, ranged=low is not None)
     if unit_m is not None and unit_m["per"]:
         num.per, num.unit = unit_m["per"], f"{unit}/{unit_m['per']}"
     head_end = len(left)
@@ -180,6 +190,8 @@ def _read_target(text: str, num: _Number, found: list[_Found], v: Vocab) -> _Fou
             return None
         metric, num.unit, obj_end = per
         span_end = max(span_end, obj_end)
+        if op is None and head.endswith(v.completion):  # 每年新培育3—5家: a verb right before the count binds it
+            op = "="
     elif num.rate:
         op = op or ">="
         if num.unit == "%" and rest and not rest.startswith(("，", "、", "并", "和", "且")) and num.before is None:
@@ -211,6 +223,8 @@ def _read_target(text: str, num: _Number, found: list[_Found], v: Vocab) -> _Fou
         metric = _inherit(text, clause_start, found, v) or _changed_before(text, clause_start, found, v)
     if not metric or op is None:
         return None
+    if num.ranged and op == "=":
+        op = ">="
     indicator = Indicator(metric=metric, comparator=op, value=num.value, unit=num.unit,
                           deadline=context.deadline(text, num.start, v), span=(span_start, span_end))
     shared = num.before if num.before is not None else (prev.shared_op if listed and prev else None)
