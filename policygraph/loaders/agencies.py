@@ -12,10 +12,10 @@ its content names bodies, and resolves each: role, functions, level, jurisdictio
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from policygraph.loaders.agency_fixed import read_fixed
+from policygraph.loaders.agency_fixed import national_counterpart, read_fixed
 from policygraph.loaders.agency_names import Surface, group_of, read_name
 from policygraph.loaders.agency_places import Placed, canonical_name, locate, place_words
 from policygraph.loaders.agency_vocab import Vocabulary, vocabulary
@@ -71,7 +71,13 @@ def _parse(inner: str, base: int, plan_jurisdiction: Jurisdiction, strict: bool)
 
     def read(written: str, group: str = "") -> list[Surface]:
         fixed = read_fixed(written, vocab, plan_jurisdiction, words)
-        return [fixed] if fixed is not None else read_name(written, vocab, places, group)
+        if fixed is not None:
+            return [fixed]
+        surfaces = read_name(written, vocab, places, group)
+        if plan_jurisdiction.level == "national" and len(surfaces) == 1:
+            counterpart = national_counterpart(surfaces[0], written, vocab)
+            return [replace(counterpart, start=surfaces[0].start, end=surfaces[0].end)] if counterpart else surfaces
+        return surfaces
 
     items, has_role = _tokenise(text, vocab, lambda left: any(s.known for s in read(left)))
     found: list[tuple[_Item, Surface]] = []

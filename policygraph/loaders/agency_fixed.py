@@ -117,7 +117,7 @@ def _branch_surface(item: str, branch: BranchEntry, written_place: str, placed: 
         if full.endswith(ending) and written_place == full and len(full) - len(ending) >= 2:
             short = full[: -len(ending)]
             break
-    return _surface(item, branch.name.format(place=short), level, full, None, branch.functions)
+    return _surface(item, branch.name.format(short=short, full=full), level, full, None, branch.functions)
 
 
 def _place(written: str, vocab: Vocabulary, plan: Jurisdiction, places: dict[str, str]) -> tuple[str, Level] | None:
@@ -195,3 +195,22 @@ def _named_kind(item: str, vocab: Vocabulary, plan: Jurisdiction, places: dict[s
             level: Level = plan.level if where == plan.name else (jurisdictions.suffix_level(where) or plan.level)
             return _surface(item, f"{where}{stem}{full}", level, where, entry, functions)
     return None
+
+
+def national_counterpart(surface: Surface, written: str, vocab: Vocabulary) -> Surface | None:
+    """In a national plan, an unprefixed 发展改革委 or 财政 is the national body doing that job.
+
+    The counterpart is the one national body with the same functions, or among several (国家卫生健康委
+    and 国家疾控局) the one whose name ends with what is written.
+    """
+    entry = surface.entry
+    if entry is None or entry.collective or entry.scope is not None or entry.level is not None \
+            or surface.prefix or surface.place or surface.branch_place or surface.party or surface.suffix:
+        return None
+    same = {e.name: e for e in vocab.national.values() if e.functions == entry.functions}
+    if len(same) > 1:
+        same = {n: e for n, e in same.items() if any(a.endswith(written) for a in (e.name, *e.aliases))}
+    if len(same) != 1:
+        return None
+    (found,) = same.values()
+    return _surface(written, found.name, "national", vocab.national_place, found, found.functions)

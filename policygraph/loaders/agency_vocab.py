@@ -111,7 +111,8 @@ class Vocabulary:
             return None
         found: list[BodyEntry] = []
         for alias, entry in self.by_alias.items():
-            if len(alias) >= FUZZY_MIN_LEN and _one_edit(text, alias):
+            # Scoped names (各地区, 区级人民政府) are exact phrases: 省级人民政府 is not a typo of 区级人民政府.
+            if len(alias) >= FUZZY_MIN_LEN and entry.scope is None and _one_edit(text, alias):
                 found.append(entry)
         if not found or len({e.functions for e in found}) > 1:
             return None
