@@ -19,29 +19,18 @@ import re
 from dataclasses import dataclass
 
 from policygraph.loaders import indicator_context as context
+from policygraph.loaders.indicator_metrics import (CLAUSE_BREAKS, SENTENCE_BREAKS, Found, break_after, break_before,
+                                                   changed_before, continue_list, inherit, merge, scoped,
+                                                   subject_before)
 from policygraph.loaders.indicator_numbers import Numeral, numbers
 from policygraph.loaders.indicator_vocab import Vocab, vocab
 from policygraph.loaders.model import Comparator, Indicator
 
-_CLAUSE_BREAKS = "，,；;。！!？?：:\n"
-_SENTENCE_BREAKS = "；;。！!？?\n"
 _IDIOM_AFTER = ("性", "化", "体", "分之")  # 一次性, 一体化, 三分之一: a numeral inside a word
 _RANGE_MARKS = "～~〜-—–至到"
 # The lower bound of a range written before an upper bound with its unit: 培育3—5家 → at least 3 家.
 _RANGE_LOW = re.compile(rf"(?<![0-9A-Za-z.第])(?P<low>\d+(?:\.\d+)?)\s*[{re.escape(_RANGE_MARKS)}]\s*$")
 _LIST_JOINERS = "、和及与 \t"
-
-
-@dataclass
-class _Found:
-    """A target read so far, with what a following list item may inherit from it."""
-
-    indicator: Indicator  # span still relative to the text, base added at the end
-    head: str  # cleaned words before the number: 培育 in 培育600家以上规范的农民合作社
-    is_count: bool
-    end: int
-    clause_start: int
-    shared_op: Comparator | None = None  # a comparator written before: 分别减至1个月、半个月 share it
 
 
 @dataclass
@@ -70,13 +59,13 @@ def extract_indicators(text: str, base: int = 0) -> list[Indicator]:
     ['批次', '批次/千人']
     """
     v = vocab()
-    found: list[_Found] = []
+    found: list[Found] = []
     if context.is_review(text, v):
         return []
     for numeral in numbers(text):
         num = _read_number(text, numeral, v)
         if num is not None and not context.is_achieved(
-                text, _break_before(text, num.start, _CLAUSE_BREAKS), num.start, v):
+                text, break_before(text, num.start, CLAUSE_BREAKS), num.start, v):
             target = _read_target(text, num, found, v)
             if target is not None:
                 found.append(target)
@@ -164,10 +153,10 @@ def _strip_end(text: str, end: int, words: tuple[str, ...]) -> int:
             return end
 
 
-def _read_target(text: str, num: _Number, found: list[_Found], v: Vocab) -> _Found | None:
+def _read_target(text: str, num: _Number, found: list[Found], v: Vocab) -> Found | None:
     """Decide whether ``num`` is a target and name what it measures; None when it only describes scope."""
-    clause_start = _break_before(text, num.start, _CLAUSE_BREAKS)
-    clause_end = _break_after(text, num.after_end, _CLAUSE_BREAKS)
+    clause_start = break_before(text, num.start, CLAUSE_BREAKS)
+    clause_end = break_after(text, num.after_end, CLAUSE_BREAKS)
     prev = found[-1] if found and found[-1].clause_start == clause_start else None
     head_start = clause_start
     if prev is not None:
@@ -199,7 +188,7 @@ def _read_target(text: str, num: _Number, found: list[_Found], v: Vocab) -> _Fou
             metric, span_end = v.share(head + v.clean(rest.removeprefix("的"))[0]), clause_end
             is_share = True
         else:
-            metric = _subject_before(text, head, clause_start, found, v)
+            metric = subject_before(text, head, clause_start, found, v)
     else:
         obj, obj_end = _object(text, num.after_end, clause_end)
         obj = num.verb + obj
@@ -211,16 +200,16 @@ def _read_target(text: str, num: _Number, found: list[_Found], v: Vocab) -> _Fou
         elif prev is not None and prev.is_count:
             # 分别减至1个月、半个月: a bare item right after a bound one shares its comparator
             op = num.after or (prev.shared_op if listed else None) or "="
-            metric = _continue_list(prev, head, v.clean(obj)[0])
+            metric = continue_list(prev, head, v.clean(obj)[0])
             span_end = max(span_end, obj_end)
             head = prev.head if not head else head
         if op is None:
             return None
     if num.rate and num.unit == "%" and not is_share:
-        scoped = _scoped(text, metric, clause_start, found, v)
-        metric = scoped if scoped != metric else v.share(metric)
+        within = scoped(text, metric, clause_start, found, v)
+        metric = within if within != metric else v.share(metric)
     if not metric:
-        metric = _inherit(text, clause_start, found, v) or _changed_before(text, clause_start, found, v)
+        metric = inherit(text, clause_start, found, v) or changed_before(text, clause_start, found, v)
     if not metric or op is None:
         return None
     if num.ranged and op == "=":
@@ -228,18 +217,7 @@ def _read_target(text: str, num: _Number, found: list[_Found], v: Vocab) -> _Fou
     indicator = Indicator(metric=metric, comparator=op, value=num.value, unit=num.unit,
                           deadline=context.deadline(text, num.start, v), span=(span_start, span_end))
     shared = num.before if num.before is not None else (prev.shared_op if listed and prev else None)
-    return _Found(indicator, head, not num.rate, span_end, clause_start, shared)
-
-
-def _break_before(text: str, pos: int, breaks: str) -> int:
-    """Start of the clause or sentence holding ``pos``."""
-    return max(text.rfind(ch, 0, pos) for ch in breaks) + 1
-
-
-def _break_after(text: str, pos: int, breaks: str) -> int:
-    """End (exclusive) of the clause or sentence holding ``pos``."""
-    ends = [i for i in (text.find(ch, pos) for ch in breaks) if i >= 0]
-    return min(ends) if ends else len(text)
+    return Found(indicator, head, not num.rate, span_end, clause_start, shared)
 
 
 def _after_connective(text: str, start: int, end: int, v: Vocab) -> int:
@@ -269,7 +247,7 @@ def _numeral_item(text: str, pos: int) -> bool:
 
 
 def _per_quantity(text: str, num: _Number, head: str, clause_start: int,
-                  found: list[_Found], v: Vocab) -> tuple[str, str, int] | None:
+                  found: list[Found], v: Vocab) -> tuple[str, str, int] | None:
     """每万吨粮食产量不少于1个监测样品 → ("…监测样品数（每万吨粮食产量）", "个/万吨"); None for an unknown base.
 
     The thing sampled is often named by the clause before ("强化粮食质量安全风险监测，每万吨…"), so that
@@ -279,7 +257,7 @@ def _per_quantity(text: str, num: _Number, head: str, clause_start: int,
     m = v.per_re.match(head)
     if m is None:  # 每两年: a period the vocabulary does not list is not guessed at
         return None
-    obj, obj_end = _object(text, num.after_end, _break_after(text, num.after_end, _CLAUSE_BREAKS))
+    obj, obj_end = _object(text, num.after_end, break_after(text, num.after_end, CLAUSE_BREAKS))
     if m["base"] in v.frequency_bases:
         noun = v.clean(head[m.end():])[0] + num.verb + v.clean(obj)[0]
         return f"{noun}{v.count_suffix}（每{m['base']}）", f"{num.unit}/{m['base']}", obj_end
@@ -290,73 +268,9 @@ def _per_quantity(text: str, num: _Number, head: str, clause_start: int,
             break
     noun = verb + v.clean(obj)[0]
     subject = ""
-    prev_start = _break_before(text, clause_start - 1, _CLAUSE_BREAKS) if clause_start > 0 else clause_start
-    if clause_start > 0 and text[clause_start - 1] not in _SENTENCE_BREAKS and not any(
+    prev_start = break_before(text, clause_start - 1, CLAUSE_BREAKS) if clause_start > 0 else clause_start
+    if clause_start > 0 and text[clause_start - 1] not in SENTENCE_BREAKS and not any(
             f.clause_start == prev_start for f in found):
         subject = v.clean(text[prev_start:clause_start - 1])[0]
-    merged = _merge(subject, noun) if not verb else noun
+    merged = merge(subject, noun) if not verb else noun
     return f"{merged}{v.count_suffix}（每{base_phrase}）", f"{num.unit}/{m['base']}", obj_end
-
-
-def _merge(left: str, right: str) -> str:
-    """Join two phrases, writing their overlap once: 风险监测 + 监测样品 → 风险监测样品."""
-    for k in range(min(len(left), len(right)), 0, -1):
-        if left.endswith(right[:k]):
-            return left + right[k:]
-    return left + right
-
-
-def _continue_list(prev: _Found, head: str, obj: str) -> str:
-    """A list item after a count target: "培育600家…、1000家省级示范家庭农场" or "省级例行监测样本40个、市级15个"."""
-    if not head:
-        return prev.head + obj
-    prev_metric = prev.indicator.metric
-    if head.endswith("级") and "级" in prev_metric and not obj:
-        return head + prev_metric[prev_metric.index("级") + 1:]
-    return head + obj
-
-
-def _scoped(text: str, metric: str, clause_start: int, found: list[_Found], v: Vocab) -> str:
-    """"提升…经营的比例，各主城区达到50%以上" → "…经营的比例（各主城区）": the scope borrows the rate before."""
-    if not metric.startswith(v.scope_heads) or metric.endswith(v.rate_words) or clause_start == 0:
-        return metric
-    if text[clause_start - 1] in _SENTENCE_BREAKS:
-        return metric
-    prev_start = _break_before(text, clause_start - 1, _CLAUSE_BREAKS)
-    if any(f.clause_start == prev_start for f in found):
-        return metric
-    prev = v.clean(text[prev_start:clause_start - 1])[0]
-    return f"{prev}（{metric}）" if prev.endswith(v.rate_words) else metric
-
-
-def _subject_before(text: str, head: str, clause_start: int, found: list[_Found], v: Vocab) -> str:
-    """"引导实施6S标准化管理，覆盖率达到90%以上": a bare rate word takes its subject from the clause before."""
-    if len(head) > 3 or not head.endswith(v.rate_words) or clause_start == 0:
-        return head
-    if text[clause_start - 1] in _SENTENCE_BREAKS:
-        return head
-    prev_start = _break_before(text, clause_start - 1, _CLAUSE_BREAKS)
-    if any(f.clause_start == prev_start for f in found):
-        return head
-    return v.clean(text[prev_start:clause_start - 1])[0] + head
-
-
-def _inherit(text: str, clause_start: int, found: list[_Found], v: Vocab) -> str:
-    """A clause with no subject ("…抽检3900批次，达到6批次/千人") measures what the target before it does."""
-    sentence_start = _break_before(text, clause_start, _SENTENCE_BREAKS)
-    for f in reversed(found):
-        if f.indicator.span[0] >= sentence_start:
-            return f.head or f.indicator.metric
-    return ""
-
-
-def _changed_before(text: str, clause_start: int, found: list[_Found], v: Vocab) -> str:
-    """"将商标变更、续展业务办理时限压缩一半，分别减至1个月": the clause before names what is cut down."""
-    if clause_start == 0 or text[clause_start - 1] in _SENTENCE_BREAKS:
-        return ""
-    prev_start = _break_before(text, clause_start - 1, _CLAUSE_BREAKS)
-    if any(f.clause_start == prev_start for f in found):
-        return ""
-    words, _ = v.clean(text[prev_start:clause_start - 1])
-    cut = min((i for i in (words.find(c) for c in v.change_verbs) if i > 0), default=-1)
-    return words[:cut] if cut > 0 else ""
