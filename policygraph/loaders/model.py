@@ -64,7 +64,7 @@ class Citation(Strict):
     """A cited law, regulation or plan: every 《…》 title and clearly named higher-level plans."""
 
     title: str
-    kind: str = Field(description="法律 | 行政法规 | 地方性法规 | 规章 | 规范性文件")
+    kind: str = Field(description="法律 | 行政法规 | 地方性法规 | 规章 | 规范性文件 | 国家标准")
     span: Span
 
 

@@ -18,7 +18,7 @@ from policygraph.loaders.indicators import extract_indicators
 from policygraph.loaders.model import AgencyRef, Citation, Indicator, Jurisdiction, Measure, Plan, PlanTree
 from policygraph.loaders.normalising import NormalisedText, normalise
 from policygraph.loaders.plan_header import detect_header
-from policygraph.loaders.statements import READERS, read_statement, read_subject
+from policygraph.loaders.statements import read_statement, read_subject, readers
 from policygraph.loaders.structure import RawNode, find_structure, first_sentence
 
 _Spanned = TypeVar("_Spanned", AgencyRef, Indicator, Citation)
@@ -36,9 +36,11 @@ def parse_upload(data: bytes, name: str) -> PlanTree:
 
 def parse_decoded(decoded: Decoded) -> PlanTree:
     """Parse already-decoded text; the span of every measure points into ``decoded.text``."""
-    norm = normalise(decoded.text)
-    header = detect_header(norm.text)
-    roots = find_structure(norm.text, header.body_start, READERS)
+    norm = normalise(decoded.text, markdown=True if decoded.source_format == "markdown" else None)
+    header = detect_header(norm, decoded.text)
+    # A closing signature block ("…人民政府办公厅" / date) is neither a unit nor a per-agency heading.
+    body = norm.text if header.body_end is None else norm.text[: header.body_end]
+    roots = find_structure(body, header.body_start, readers(header.jurisdiction))
     if not roots:
         raise InputError(
             decoded.path,
@@ -96,10 +98,12 @@ class _TreeBuilder:
             found = read_statement(self.norm.text, node, self.jurisdiction)
             if node.resp_kind == "subject":
                 found = read_subject(self.norm.text, node, self.jurisdiction)
-            agencies = [self._remap(a) for a in found]
+            # as_written in the script the document was written in (a Traditional plan is parsed converted).
+            agencies = [self._remap(a.model_copy(update={"as_written": "".join(self.norm.as_written(*a.span).split())}))
+                        for a in found]
             body = self.norm.text[node.start : body_end]
             indicators = [self._remap(i) for i in extract_indicators(body, node.start)]
-            citations = [self._remap(c) for c in extract_citations(body, node.start, self.places)]
+            citations = [self._remap(c) for c in extract_citations(body, node.start, self.places, own_title=self.title)]
         self.measures.append(
             Measure(
                 id=mid,

@@ -11,46 +11,40 @@ from policygraph.loaders.indicators import extract_indicators
 from policygraph.loaders.model import AgencyRef, Jurisdiction
 from policygraph.loaders.units import RawNode, Readers
 
-_PLACEHOLDER = Jurisdiction(name="XX县", level="county", parents=[], anonymised=True)
+_BODY_ENDINGS = "局厅委办部院会府"
 # How far into a sentence its subject (a body's name) may reach: "福建出入境检验检疫局" is ten characters.
 _MAX_SUBJECT = 24
 
 
-def _leading_clause(text: str, pos: int) -> int | None:
-    if not hasattr(agencies, "parse_leading_clause"):  # TEMP until the agency reader has it
-        return None
-    found = agencies.parse_leading_clause(text[pos:pos + agencies.MAX_INNER], 0, _PLACEHOLDER)
+def readers(plan: Jurisdiction) -> Readers:
+    """The questions structure asks, answered in the plan's jurisdiction where the answer depends on it.
+
+    Whether a bracket names bodies does not (a placeholder county is enough, and keeps the answer the same for
+    every plan); whether a line is only a body's name does: "上海市区级人民政府" is a body in a 上海 plan.
+    """
+    return Readers(
+        is_responsibility=agencies.is_responsibility,
+        leading_clause=lambda text, pos: _leading_clause(text, pos, plan),
+        agency_subject=lambda text, pos: bool(_subject(text, pos, plan)),
+        agency_heading=lambda line: agencies.parse_agency_heading(line, 0, plan) is not None,
+        has_target=lambda text: bool(extract_indicators(text, 0)),
+    )
+
+
+def _leading_clause(text: str, pos: int, plan: Jurisdiction) -> int | None:
+    found = agencies.parse_leading_clause(text[pos:pos + agencies.MAX_INNER], 0, plan)
     return None if found is None else pos + found[1]
 
 
-def _agency_subject(text: str, pos: int) -> bool:
-    """A sentence that opens with a known body as its subject ("省农业厅做好全省…")."""
+def _subject(text: str, pos: int, plan: Jurisdiction) -> list[AgencyRef]:
+    """The body a sentence opens with as its subject ("省农业厅做好全省…"), longest name first."""
     window = text[pos:pos + _MAX_SUBJECT]
-    if not hasattr(agencies, "parse_agency_heading"):  # TEMP
-        return False
     for end in range(len(window), 1, -1):
-        if window[end - 1] in "局厅委办部院会府" and agencies.parse_agency_heading(window[:end], 0, _PLACEHOLDER):
-            return True
-    return False
-
-
-def _agency_heading(line: str) -> bool:
-    if not hasattr(agencies, "parse_agency_heading"):  # TEMP
-        return False
-    return agencies.parse_agency_heading(line, 0, _PLACEHOLDER) is not None
-
-
-def _has_target(text: str) -> bool:
-    return bool(extract_indicators(text, 0))
-
-
-READERS = Readers(
-    is_responsibility=agencies.is_responsibility,
-    leading_clause=_leading_clause,
-    agency_subject=_agency_subject,
-    agency_heading=_agency_heading,
-    has_target=_has_target,
-)
+        if window[end - 1] in _BODY_ENDINGS:
+            found = agencies.parse_agency_heading(window[:end], pos, plan)
+            if found:
+                return found
+    return []
 
 
 def read_statement(text: str, node: RawNode, plan: Jurisdiction) -> list[AgencyRef]:
@@ -68,10 +62,4 @@ def read_statement(text: str, node: RawNode, plan: Jurisdiction) -> list[AgencyR
 
 def read_subject(text: str, node: RawNode, plan: Jurisdiction) -> list[AgencyRef]:
     """The body a subject-led sentence names, responsible ("省农业厅做好…")."""
-    window = text[node.start:node.start + _MAX_SUBJECT]
-    for end in range(len(window), 1, -1):
-        if window[end - 1] in "局厅委办部院会府":
-            found = agencies.parse_agency_heading(window[:end], node.start, plan)
-            if found:
-                return found
-    return []
+    return _subject(text, node.start, plan)
