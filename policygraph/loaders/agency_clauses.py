@@ -117,9 +117,12 @@ def _role_end(text: str, pos: int, vocab: Vocabulary) -> tuple[int, Role] | None
     leading = vocab.syntax.get("leading", {})
     not_after = tuple(leading.get("not_after_role", ()))
     not_roles = tuple(leading.get("not_roles", ()))
+    starts = {word[0] for word, _ in vocab.roles}
     for i in range(pos + 1, min(len(text), pos + MAX_NAMES)):
         if text[i - 1] in _NAMES_STOP:
             return None
+        if text[i] not in starts:
+            continue
         for word, role in vocab.roles:
             if text.startswith(word, i) and not text.startswith(not_after, i + len(word)):
                 return None if word in not_roles else (i + len(word), role)

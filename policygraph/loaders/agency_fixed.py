@@ -72,23 +72,28 @@ def _surface(item: str, name: str, level: Level, where: str | None, entry: BodyE
 
 def _national_unit(item: str, vocab: Vocabulary, plan: Jurisdiction) -> Surface | None:
     """A unit written after a national body's name, which keeps its written name."""
-    where = national_place(plan, vocab)
-    for alias, entry in _national_by_length(vocab):
+    for alias, entry in _national_by_start(vocab).get(item[:2], ()):
         rest = item[len(alias):]
         if item.startswith(alias) and len(rest) >= UNIT_MIN_LEN and rest.endswith(
                 tuple(vocab.syntax["generic_endings"])) and all("\u4e00" <= ch <= "\u9fff" for ch in rest):
             # 国家药品监督管理局医疗器械技术审评检查长三角分中心: a unit of the national body.
-            return _surface(item, item, "national", where, entry, entry.functions)
+            return _surface(item, item, "national", national_place(plan, vocab), entry, entry.functions)
     return None
 
 
-def _national_by_length(vocab: Vocabulary) -> list[tuple[str, BodyEntry]]:
-    return _sorted_national(id(vocab), tuple(vocab.national.items()))
+def _national_by_start(vocab: Vocabulary) -> dict[str, list[tuple[str, BodyEntry]]]:
+    """National aliases of four characters or more by their first two, longest first (parsing is hot)."""
+    index = _NATIONAL_INDEX.get(id(vocab))
+    if index is None:
+        index = {}
+        for alias, entry in sorted(vocab.national.items(), key=lambda p: -len(p[0])):
+            if len(alias) >= 4:
+                index.setdefault(alias[:2], []).append((alias, entry))
+        _NATIONAL_INDEX[id(vocab)] = index
+    return index
 
 
-@lru_cache(maxsize=4)
-def _sorted_national(_key: int, pairs: tuple[tuple[str, BodyEntry], ...]) -> list[tuple[str, BodyEntry]]:
-    return sorted((p for p in pairs if len(p[0]) >= 4), key=lambda p: -len(p[0]))
+_NATIONAL_INDEX: dict[int, dict[str, list[tuple[str, BodyEntry]]]] = {}
 
 
 @lru_cache(maxsize=64)
@@ -188,7 +193,8 @@ def _named_kind(item: str, vocab: Vocabulary, plan: Jurisdiction, places: dict[s
             break
     for kind, full in vocab.syntax.get("named_kinds", {}).items():
         stem = rest[: -len(kind)]
-        if rest.endswith(kind) and len(stem) >= 2 and vocab.exact(rest) is None \
+        # A stem that names a domain (市场监督管理委员会) is a bureau read by keywords, not a zone.
+        if rest.endswith(kind) and len(stem) >= 2 and vocab.exact(rest) is None and not vocab.keyword_functions(rest) \
                 and all("\u4e00" <= ch <= "\u9fff" for ch in stem) and stem[0] not in vocab.prefixes:
             entry = vocab.exact(kind)
             functions = entry.functions if entry is not None else ()

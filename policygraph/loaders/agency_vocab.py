@@ -98,7 +98,7 @@ class Vocabulary:
             return found
         # The typo must sit inside the name: 农业农村局 is a county bureau, not a misspelt 农业农村部.
         near = {e.name: e for alias, e in self.national.items()
-                if len(alias) > FUZZY_MIN_LEN and alias[0] == text[0] and alias[-1] == text[-1] and _one_edit(text, alias)}
+                if alias[0] == text[0] and alias[-1] == text[-1] and len(alias) > FUZZY_MIN_LEN and _one_edit(text, alias)}
         return next(iter(near.values())) if len(near) == 1 else None
 
     def fuzzy(self, text: str) -> BodyEntry | None:
