@@ -173,7 +173,7 @@ class _FragmentBuilder:
         return j_id
 
     def agency(self, a: AgencyRef) -> str:
-        a_id = agency_id(a.name)
+        a_id = agency_id(a.name, a.jurisdiction)
         self.node(a_id, "Agency", name=a.name, functions=a.functions, level=a.level, collective=a.collective,
                   jurisdiction=a.jurisdiction)
         if a.jurisdiction:

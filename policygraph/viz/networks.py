@@ -150,7 +150,7 @@ def _agencies(b: _Builder, m: Measure, level: int | None = None) -> None:
     """The bodies responsible for ``m``; in the plan tree (``level`` given) they are a faint last column so
     the DERIVES_FROM links stay readable."""
     for a in m.agencies:
-        a_id = agency_id(a.name)
+        a_id = agency_id(a.name, a.jurisdiction)
         style: dict[str, Any] = ({"level": level, "shape": "box"} if level is not None
                                  else {"shape": "diamond", "size": 12})
         if b.node(a_id, short(a.name, 12), f"{a.name}\n{a.role}: {a.as_written}", KIND_COLOURS["agency"],
