@@ -154,3 +154,49 @@ def test_an_enumeration_closed_by_one_statement_gives_its_bodies_to_every_member
                  "1.开展抽检，重点做好（1）蔬菜农残检测和（2）畜禽产品兽残检测。（县农业农村局负责）\n")
     assert [who(u) for u in tasks(tree)] == [[("县农业农村局", "responsible")]] * 3
     assert items(tree) == ["一", "一是", "二是", "二", "1"]
+
+
+def test_leading_clauses_open_the_units_they_name() -> None:
+    tree = parse("某某省2005年农村饮水安全工作实施方案\n一、保障水源安全\n"
+                 "由省水利厅承办，省卫生厅、省环保局协办。工作目标：农村集中供水水质合格率达到90%以上。主要措施：\n"
+                 "（一）由省水利厅负责，省财政厅配合，加快农村供水工程建设，完善工程运行管护机制。"
+                 "省卫生厅做好农村饮用水水质监测工作，定期公布监测结果。"
+                 "省环保局负责，省水利厅配合，划定农村饮用水水源保护区。\n")
+    units = tasks(tree)
+    assert [who(u) for u in units] == [
+        [("省水利厅", "lead"), ("省卫生厅", "support"), ("省环保局", "support")],
+        [("省水利厅", "responsible"), ("省财政厅", "support")],
+        [("省卫生厅", "responsible")],
+        [("省环保局", "responsible"), ("省水利厅", "support")],
+    ]
+    assert units[0].indicators[0].value == 90
+    assert [u.text[:6] for u in units[1:]] == ["由省水利厅负", "省卫生厅做好", "省环保局负责"]
+
+
+def test_a_sentence_naming_a_generic_department_type_is_no_statement() -> None:
+    tree = parse("某某省2024年校外托管机构监管意见\n一、明确职责\n"
+                 "（一）明确部门职责。教育部门负责指导学校掌握学生参加托管情况。公安部门负责周边治安秩序维护。\n"
+                 "（二）加强组织领导。省级层面，省市场监管局牵头推动监管工作，省教育厅、省公安厅等部门依职责分工落实监管责任。\n")
+    units = tasks(tree)
+    assert who(units[0]) == []
+    assert who(units[1]) == [("省市场监管局", "lead"), ("省教育厅", "responsible"), ("省公安厅", "responsible")]
+
+
+def test_a_per_agency_list_gives_each_heading_body_to_the_tasks_below_it() -> None:
+    tree = parse("上海市2025年度食品安全工作责任清单\n上海市区级人民政府\n"
+                 "1.完成年度食品安全重点工作指标任务，食品抽检合格率达到98%以上。\n2.落实属地管理责任，开展食品安全专项整治。\n")
+    assert [who(u) for u in tasks(tree)] == [[("上海市区级人民政府", "responsible")]] * 2
+    numbered = parse("某某市2025年食品安全工作责任清单\n一、市农业农村委\n1.开展农产品质量安全例行监测。\n"
+                     "2.推进食用农产品承诺达标合格证制度。\n二、市市场监管局\n3.开展食品安全监督抽检。\n"
+                     "三、保障措施\n4.加强组织领导，定期召开联席会议。\n")
+    assert [who(u) for u in tasks(numbered)] == [[("市农业农村委", "responsible")]] * 2 + [
+        [("市市场监管局", "responsible")], []]
+
+
+def test_a_closing_signature_is_neither_a_unit_nor_an_agency_heading() -> None:
+    tree = parse("某某省人民政府办公厅关于加强校外托管机构监管的意见\n一、加强监管\n"
+                 "（一）依法办理主体登记。开展校外托管服务应依法登记。（责任单位：省民政厅、省市场监管局）\n"
+                 "（二）落实消防安全责任。定期开展消防演练。（责任单位：省消防救援局）\n"
+                 "某某省人民政府办公厅\n2026年8月16日\n")
+    units = tasks(tree)
+    assert len(units) == 2 and all("人民政府办公厅" not in u.text for u in units)
