@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from policygraph.loaders.agency_fixed import national_counterpart, read_fixed
@@ -183,7 +184,9 @@ def _tokenise(text: str, vocab: Vocabulary, is_body: Callable[[str], bool]) -> t
             label_role, has_role = label[1], True
             start = pos = pos + label[0]
             continue
-        word, role = next(((w, r) for w, r in vocab.roles if text.startswith(w, pos)), ("", None))
+        word, role = ("", None)
+        if text[pos] in _first_chars(vocab.roles):
+            word, role = next(((w, r) for w, r in vocab.roles if text.startswith(w, pos)), ("", None))
         ch = text[pos]
         skip = len(word) or int(ch in syntax["separators"] or ch in syntax["hard_separators"]) \
             or _joiner_at(text, start, pos, syntax, is_body)
@@ -206,8 +209,16 @@ def _tokenise(text: str, vocab: Vocabulary, is_body: Callable[[str], bool]) -> t
     return items, has_role
 
 
+@lru_cache(maxsize=4)
+def _first_chars(words: tuple[tuple[str, Role], ...]) -> frozenset[str]:
+    """First characters of a word list: most positions of a statement start none of them (a cheap test)."""
+    return frozenset(w[0] for w, _ in words if w)
+
+
 def _label_at(text: str, pos: int, vocab: Vocabulary) -> tuple[int, Role] | None:
     """A role label with its colon at ``pos`` (牵头单位：), as (length to skip, role)."""
+    if pos >= len(text) or text[pos] not in _first_chars(vocab.role_labels):
+        return None
     for word, role in vocab.role_labels:
         end = pos + len(word)
         if text.startswith(word, pos) and end < len(text) and text[end] in "：:":

@@ -88,7 +88,8 @@ def parse_agency_heading(line: str, base: int, plan: Jurisdiction) -> list[Agenc
     while stop > start and (line[stop - 1] in _MARKUP or line[stop - 1] in "：:\r\n"):
         stop -= 1
     inner = line[start:stop]
-    if not inner or len(inner) > MAX_HEADING or any(ch in inner for ch in _NAMES_STOP) \
+    if not inner or len(inner) > MAX_HEADING or not _ends_like_body(inner, vocab) \
+            or any(ch in inner for ch in _NAMES_STOP) \
             or any(word in inner for word, _ in vocab.roles):
         return None
     got = _parse(inner, base + start, plan, strict=True)

@@ -62,6 +62,9 @@ class BranchEntry:
     functions: tuple[str, ...]
 
 
+_NATIONAL_INDEX: dict[int, dict[tuple[str, str], list[tuple[str, "BodyEntry"]]]] = {}
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """Everything the agency parser reads from data files, indexed for lookup."""
@@ -97,9 +100,20 @@ class Vocabulary:
         if found is not None or len(text) < FUZZY_MIN_LEN + 1 or text in self.by_alias:
             return found
         # The typo must sit inside the name: 农业农村局 is a county bureau, not a misspelt 农业农村部.
-        near = {e.name: e for alias, e in self.national.items()
-                if alias[0] == text[0] and alias[-1] == text[-1] and len(alias) > FUZZY_MIN_LEN and _one_edit(text, alias)}
+        near = {e.name: e for alias, e in self._national_by_ends().get((text[0], text[-1]), ())
+                if len(alias) > FUZZY_MIN_LEN and _one_edit(text, alias)}
         return next(iter(near.values())) if len(near) == 1 else None
+
+    def _national_by_ends(self) -> dict[tuple[str, str], list[tuple[str, BodyEntry]]]:
+        """National aliases by (first, last) character, built once: the typo test runs on every unknown name."""
+        index = _NATIONAL_INDEX.get(id(self))
+        if index is None:
+            index = {}
+            for alias, e in self.national.items():
+                if alias:
+                    index.setdefault((alias[0], alias[-1]), []).append((alias, e))
+            _NATIONAL_INDEX[id(self)] = index
+        return index
 
     def fuzzy(self, text: str) -> BodyEntry | None:
         """The body one edit away from ``text`` (区业农村局 → 农业农村局), if that body is unambiguous.

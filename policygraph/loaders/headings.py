@@ -24,8 +24,8 @@ _INLINE_END = re.compile(r"附件[:：]\s*\d|抄送[:：]|（此件公开发布�
 _INLINE_AFTER = "。；！？：）」』”\u3000 "
 # Styles whose brackets make an inline number unambiguous enough to follow any character.
 _BRACKETED = {"paren-cn", "paren-arabic"}
-# Inline candidates: a cheap superset filtered by match_numbering.
-_INLINE_START = re.compile(r"[（一二三四五六七八九十两\d①-⑳第]")
+# What an inline scan looks at: brackets (for depth and bracketed numbers) and a number or 附件 after a clause end.
+_INLINE_SCAN = re.compile(r"[（《〔【）》〕】]|(?<=[。；！？：）」』”\u3000 ，])[一二三四五六七八九十两\d①-⑳第附]")
 # How far a heading's title may run before its first child starts on the same line.
 _TITLE_REACH = 80
 # A line-start number may skip this many missing numbers, or repeat the last one.
@@ -100,27 +100,29 @@ def find_headings(text: str, body_start: int) -> tuple[list[Heading], int]:
 
 
 def _inline_headings(line: str, pos: int, seq: _Sequence, headings: list[Heading], skip: int) -> int | None:
-    """Add the headings found inside ``line`` (offset ``pos``); return the body's end if the line holds it."""
+    """Add the headings found inside ``line`` (offset ``pos``); return the body's end if the line holds it.
+
+    Only brackets and characters after a clause end are looked at (a regex finds them), so a long line costs
+    little more than a search.
+    """
     if len(line) < 2 * skip + 40:
         return None
     depth = 0  # bracket and title-mark depth: a number inside （…） or 《…》 is never a heading
-    i = skip
-    n = len(line)
-    while i < n:
+    for m in _INLINE_SCAN.finditer(line, skip):
+        i = m.start()
         ch = line[i]
         if ch in "（《〔【":
-            if ch == "（" and depth == 0 and i > 0 and _INLINE_START.match(line, i):
-                if _try_inline(line, i, pos, seq, headings):
-                    i += 1
-                    continue
+            if ch == "（" and depth == 0 and i > 0 and _try_inline(line, i, pos, seq, headings):
+                continue
             depth += 1
         elif ch in "）》〕】":
             depth = max(0, depth - 1)
-        elif depth == 0 and i > 0 and _INLINE_START.match(line, i) and line[i - 1] in _INLINE_AFTER + "，":
-            _try_inline(line, i, pos, seq, headings)
-        elif depth == 0 and headings and line[i - 1] in _INLINE_AFTER and _INLINE_END.match(line, i):
-            return pos + i
-        i += 1
+        elif depth == 0 and i > 0:
+            if ch == "附":
+                if headings and _INLINE_END.match(line, i):
+                    return pos + i
+            else:
+                _try_inline(line, i, pos, seq, headings)
     return None
 
 

@@ -131,13 +131,35 @@ def _read_number(text: str, numeral: Numeral, v: Vocab) -> _Number | None:
 
 
 def _comparator_before(text: str, end: int, v: Vocab, chinese: bool) -> tuple[Comparator | None, int]:
-    """The comparator word written just before ``end`` and where it starts, else (None, end)."""
-    for word, op in v.before:
-        if end >= len(word) and text.startswith(word, end - len(word)):
-            if chinese and word in v.digits_only:
-                return None, end
-            return op, end - len(word)
-    return None, end
+    """The comparator word written just before ``end`` and where it starts, else (None, end).
+
+    The words are sorted longest first, so the leftmost match of one anchored alternation is the same word the
+    list would give; one regex search instead of a loop over every word, for every number of every task.
+    """
+    pattern, ops, reach = _before_pattern(v)
+    m = pattern.search(text, max(0, end - reach), end)
+    if m is None:
+        return None, end
+    word = m.group()
+    if chinese and word in v.digits_only:
+        return None, end
+    return ops[word], m.start()
+
+
+_BEFORE: dict[int, tuple[re.Pattern[str], dict[str, Comparator], int]] = {}
+
+
+def _before_pattern(v: Vocab) -> tuple[re.Pattern[str], dict[str, Comparator], int]:
+    found = _BEFORE.get(id(v))
+    if found is None:
+        words = [w for w, _ in v.before if w]
+        ops: dict[str, Comparator] = {}
+        for w, op in v.before:
+            ops.setdefault(w, op)
+        found = (re.compile("(?:" + "|".join(re.escape(w) for w in words) + ")$"), ops,
+                 max((len(w) for w in words), default=1))
+        _BEFORE[id(v)] = found
+    return found
 
 
 def _strip_end(text: str, end: int, words: tuple[str, ...]) -> int:

@@ -18,7 +18,7 @@ from policygraph.loaders.indicators import extract_indicators
 from policygraph.loaders.model import AgencyRef, Citation, Indicator, Jurisdiction, Measure, Plan, PlanTree
 from policygraph.loaders.normalising import NormalisedText, normalise
 from policygraph.loaders.plan_header import detect_header
-from policygraph.loaders.statements import read_statement, read_subject, readers
+from policygraph.loaders.statements import StatementReader, readers
 from policygraph.loaders.structure import RawNode, find_structure, first_sentence
 
 _Spanned = TypeVar("_Spanned", AgencyRef, Indicator, Citation)
@@ -79,6 +79,7 @@ class _TreeBuilder:
     def __init__(self, norm: NormalisedText, plan_id: str, jurisdiction: Jurisdiction, title: str) -> None:
         self.norm = norm
         self.title = title
+        self.statements = StatementReader(jurisdiction)
         self.plan_id = plan_id
         self.jurisdiction = jurisdiction
         self.places = [jurisdiction.name, *jurisdiction.parents]
@@ -95,9 +96,7 @@ class _TreeBuilder:
         if node.kind == "task":
             closing = node.resp is not None and node.resp_kind in ("bracket", "label")
             body_end = node.resp[0] - 1 if closing and node.resp else node.end
-            found = read_statement(self.norm.text, node, self.jurisdiction)
-            if node.resp_kind == "subject":
-                found = read_subject(self.norm.text, node, self.jurisdiction)
+            found = self.statements.read(self.norm.text, node)
             # as_written in the script the document was written in (a Traditional plan is parsed converted).
             agencies = [self._remap(a.model_copy(update={"as_written": "".join(self.norm.as_written(*a.span).split())}))
                         for a in found]

@@ -21,12 +21,27 @@ def readers(plan: Jurisdiction) -> Readers:
 
     Whether a bracket names bodies does not (a placeholder county is enough, and keeps the answer the same for
     every plan); whether a line is only a body's name does: "上海市区级人民政府" is a body in a 上海 plan.
+    Answers are remembered for this one document: a plan repeats its statements ("（县市场监管局负责）")
+    and its short lines many times, and nothing outlives the parse.
     """
+    responsibility: dict[str, bool] = {}
+    heading: dict[str, bool] = {}
+
+    def is_responsibility(inner: str) -> bool:
+        if inner not in responsibility:
+            responsibility[inner] = agencies.is_responsibility(inner)
+        return responsibility[inner]
+
+    def agency_heading(line: str) -> bool:
+        if line not in heading:
+            heading[line] = agencies.parse_agency_heading(line, 0, plan) is not None
+        return heading[line]
+
     return Readers(
-        is_responsibility=agencies.is_responsibility,
+        is_responsibility=is_responsibility,
         leading_clause=lambda text, pos: _leading_clause(text, pos, plan),
         agency_subject=lambda text, pos: bool(_subject(text, pos, plan)),
-        agency_heading=lambda line: agencies.parse_agency_heading(line, 0, plan) is not None,
+        agency_heading=agency_heading,
         has_target=lambda text: bool(extract_indicators(text, 0)),
     )
 
@@ -47,19 +62,34 @@ def _subject(text: str, pos: int, plan: Jurisdiction) -> list[AgencyRef]:
     return []
 
 
-def read_statement(text: str, node: RawNode, plan: Jurisdiction) -> list[AgencyRef]:
-    """The bodies named by a task unit's statement, in the plan's jurisdiction (offsets into ``text``)."""
-    if node.resp is None:
-        return []
-    a, b = node.resp
-    if node.resp_kind == "leading":
-        found = agencies.parse_leading_clause(text[a:b], a, plan)
+class StatementReader:
+    """Reads task units' statements in one plan's jurisdiction, remembering each distinct statement's bodies.
+
+    A plan names the same bodies in the same words again and again; the reading is done once per wording and
+    its spans moved to each occurrence. One reader per document, so nothing is shared between plans.
+    """
+
+    def __init__(self, plan: Jurisdiction) -> None:
+        self.plan = plan
+        self._seen: dict[tuple[str | None, str], list[AgencyRef]] = {}
+
+    def read(self, text: str, node: RawNode) -> list[AgencyRef]:
+        """The bodies named by a task unit's statement (offsets into ``text``)."""
+        if node.resp_kind == "subject":
+            return _subject(text, node.start, self.plan)
+        if node.resp is None:
+            return []
+        a, b = node.resp
+        key = (node.resp_kind, text[a:b])
+        if key not in self._seen:
+            self._seen[key] = _read(key[1], node.resp_kind, self.plan)
+        return [r.model_copy(update={"span": (r.span[0] + a, r.span[1] + a)}) for r in self._seen[key]]
+
+
+def _read(statement: str, kind: str | None, plan: Jurisdiction) -> list[AgencyRef]:
+    if kind == "leading":
+        found = agencies.parse_leading_clause(statement, 0, plan)
         return [] if found is None else found[0]
-    if node.resp_kind == "heading":
-        return agencies.parse_agency_heading(text[a:b], a, plan) or []
-    return agencies.parse_responsibility(text[a:b], a, plan) or []
-
-
-def read_subject(text: str, node: RawNode, plan: Jurisdiction) -> list[AgencyRef]:
-    """The body a subject-led sentence names, responsible ("省农业厅做好…")."""
-    return _subject(text, node.start, plan)
+    if kind == "heading":
+        return agencies.parse_agency_heading(statement, 0, plan) or []
+    return agencies.parse_responsibility(statement, 0, plan) or []

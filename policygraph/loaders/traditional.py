@@ -47,6 +47,21 @@ def _convert_piece(piece: str) -> str:
     return "".join(chars)
 
 
+@lru_cache(maxsize=1)
+def _traditional_chars() -> re.Pattern[str]:
+    """Every character that t2s changes on its own, as one character class (built once from OpenCC itself).
+
+    Counting these in C is a lower bound on what the full conversion would change, so a Simplified plan is
+    recognised without converting it: the common case costs one regex scan instead of a phrase conversion.
+    """
+    han = "".join(chr(c) for c in range(0x4E00, 0xA000))
+    out = _converter().convert(han)
+    changed = [a for a, b in zip(han, out) if a != b] if len(out) == len(han) else []
+    if not changed:
+        return re.compile(r"[\u4e00-\u9fff]")  # cannot tell cheaply: let every text through to the full test
+    return re.compile("[" + "".join(re.escape(c) for c in changed) + "]")
+
+
 def to_simplified(text: str) -> str | None:
     """The text in Simplified characters, same length and offsets, or None when it is not Traditional.
 
@@ -58,6 +73,9 @@ def to_simplified(text: str) -> str | None:
     han = len(_HAN.findall(text))
     if not han:
         return None
+    hints = len(_traditional_chars().findall(text))
+    if hints < _MIN_CHANGED or hints < _MIN_SHARE * han / 2:
+        return None  # not even half the share in characters that always change: Simplified
     whole = _converter().convert(text)
     if len(whole) != len(text):
         whole = "".join(_convert_piece(m.group()) for m in _PIECE.finditer(text))

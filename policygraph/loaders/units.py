@@ -22,6 +22,8 @@ _CLOSING = set(_BRACKETS.values())
 _MIN_TRAILER_CJK = 4
 # A lead-in label ending a heading's text ("具体措施：", "主要措施:") is not a unit.
 _LEAD_IN = re.compile(r"^[^。；！？]{0,14}[:：]$")
+# How far after a sentence start a leading clause's role word may stand (a long list of bodies, then 负责).
+_CLAUSE_REACH = 200
 # How far a clause may sit after a sentence start and a short opening phrase ("省级层面，省市场监管局牵头…").
 _OPENING_PHRASE = 8
 
@@ -116,17 +118,19 @@ def _clause_openings(text: str, start: int, end: int, readers: Readers) -> list[
     """
     found: list[tuple[int, int, int]] = []
     subjects: list[tuple[int, int, int]] = []
-    for s in _sentence_starts(text, start, end):
+    starts = _sentence_starts(text, start, end)
+    for s in starts:
+        if not _ROLE_WORDS.search(text, s, min(end, s + _CLAUSE_REACH)):
+            continue  # no role word near: no clause can open here (the common case, and a cheap test)
         for p in _clause_starts(text, s, end):
             stop = readers.leading_clause(text, p)
             if stop is not None and stop <= end:
                 found.append((s, p, stop))
                 break
-        else:
-            if s > start and readers.agency_subject(text, s):
-                subjects.append((s, s, s))
     if not found:
         return []
+    opened = {s for s, _, _ in found}
+    subjects = [(s, s, s) for s in starts if s > start and s not in opened and readers.agency_subject(text, s)]
     return sorted(found + subjects)
 
 

@@ -13,6 +13,7 @@ spans returned here (line breaks excepted, so line numbers hold) and keeps its o
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,6 +40,7 @@ class _Vocab:
     prefixes: tuple[str, ...]
     markers: re.Pattern[str]
     suffixes: tuple[str, ...]
+    trigger: re.Pattern[str]
 
 
 def _alternation(words: list[str]) -> str:
@@ -61,6 +63,13 @@ def _vocab() -> _Vocab:
         prefixes=tuple(conf["line_prefixes"]),
         markers=re.compile("|".join(re.escape(m) for m in conf["comment_markers"])),
         suffixes=tuple(s.lower() for s in conf["download_suffixes"]),
+        # Every debris run's first row holds one of these words: rows without any are skipped unread.
+        trigger=re.compile("|".join([
+            _alternation([*conf["metadata_labels"], *conf["breadcrumb_labels"], *conf["font_labels"],
+                          *conf["line_prefixes"], *conf["comment_markers"],
+                          *(w.replace(" ", "") for w in conf["whole_lines"]), *conf["download_suffixes"]]),
+            r"https?:|www\.",
+        ]).lower()),  # matched against the lowered text
     )
 
 
@@ -69,6 +78,12 @@ class _Row:
     start: int  # offset of the first non-space character
     end: int  # offset after the last non-space character
     text: str  # the line stripped
+
+
+# Longer rows are never debris (a breadcrumb with a long page title is the longest seen: ~100 characters).
+_MAX_ROW = 300
+# A short line of spaced-out characters ("分 享 到"): its trigger word only shows once the spaces are gone.
+_SPACED = re.compile(r"^(?:\S ){2,8}\S$", re.MULTILINE)
 
 
 def _rows(text: str) -> list[_Row]:
@@ -91,10 +106,20 @@ def debris_spans(text: str) -> list[Span]:
     """
     v = _vocab()
     spans = [(m.start(), m.end()) for m in v.markers.finditer(text)]
+    # Rows holding a trigger word, found in one scan of the text (the spaced-out ones by a second): every
+    # other row is a line of the plan and is skipped unread, the common case.
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    hit = {bisect_right(starts, m.start()) - 1 for m in v.trigger.finditer(text.lower())}
+    hit |= {bisect_right(starts, m.start()) - 1 for m in _SPACED.finditer(text)}
+    if not hit:
+        return spans
     rows = _rows(text)
     i = 0
     while i < len(rows):
         row = rows[i]
+        if i not in hit or len(row.text) > _MAX_ROW:
+            i += 1
+            continue
         text_of = _unmarked(row.text, v)
         taken = _debris_run(rows, i, text_of, v)
         for j in range(i, i + taken):
