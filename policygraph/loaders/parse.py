@@ -97,9 +97,7 @@ class _TreeBuilder:
             closing = node.resp is not None and node.resp_kind in ("bracket", "label")
             body_end = node.resp[0] - 1 if closing and node.resp else node.end
             found = self.statements.read(self.norm.text, node)
-            # as_written in the script the document was written in (a Traditional plan is parsed converted).
-            agencies = [self._remap(a.model_copy(update={"as_written": "".join(self.norm.as_written(*a.span).split())}))
-                        for a in found]
+            agencies = [self._place_agency(a) for a in found]
             body = self.norm.text[node.start : body_end]
             indicators = [self._remap(i) for i in extract_indicators(body, node.start)]
             citations = [self._remap(c) for c in extract_citations(body, node.start, self.places, own_title=self.title)]
@@ -128,6 +126,14 @@ class _TreeBuilder:
         if self._seen[key] > 1:
             key += f"|{self._seen[key]}"
         return "m-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+    def _place_agency(self, a: AgencyRef) -> AgencyRef:
+        """Span into the source and, for a plan converted from Traditional characters, ``as_written`` in the
+        script the document used (one copy per agency: a national load copies millions of them)."""
+        update: dict[str, object] = {"span": self.norm.to_source(*a.span)}
+        if self.norm.written is not None:
+            update["as_written"] = "".join(self.norm.as_written(*a.span).split())
+        return a.model_copy(update=update)
 
     def _remap(self, item: _Spanned) -> _Spanned:
         """Move a span from normalised offsets to offsets into the decoded source."""
