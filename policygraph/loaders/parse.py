@@ -18,7 +18,7 @@ from policygraph.loaders.indicators import extract_indicators
 from policygraph.loaders.model import AgencyRef, Citation, Indicator, Jurisdiction, Measure, Plan, PlanTree
 from policygraph.loaders.normalising import NormalisedText, normalise
 from policygraph.loaders.plan_header import detect_header
-from policygraph.loaders.statements import StatementReader, readers
+from policygraph.loaders.statements import StatementReader
 from policygraph.loaders.structure import RawNode, find_structure, first_sentence
 
 _Spanned = TypeVar("_Spanned", AgencyRef, Indicator, Citation)
@@ -40,7 +40,8 @@ def parse_decoded(decoded: Decoded) -> PlanTree:
     header = detect_header(norm, decoded.text)
     # A closing signature block ("…人民政府办公厅" / date) is neither a unit nor a per-agency heading.
     body = norm.text if header.body_end is None else norm.text[: header.body_end]
-    roots = find_structure(body, header.body_start, readers(header.jurisdiction))
+    statements = StatementReader(header.jurisdiction)
+    roots = find_structure(body, header.body_start, statements.readers())
     if not roots:
         raise InputError(
             decoded.path,
@@ -61,7 +62,7 @@ def parse_decoded(decoded: Decoded) -> PlanTree:
         content_hash=hashlib.sha256(decoded.text.encode("utf-8")).hexdigest(),
         title_span=norm.to_source(*header.title_span),
     )
-    builder = _TreeBuilder(norm, plan_id, jurisdiction, header.title)
+    builder = _TreeBuilder(norm, plan_id, statements, header.title)
     for order, root in enumerate(roots):
         builder.add(root, None, (), order)
     return PlanTree(plan=plan, measures=builder.measures, text=decoded.text)
@@ -76,10 +77,11 @@ def plan_identity(jurisdiction: Jurisdiction, year: int | None, title: str) -> s
 class _TreeBuilder:
     """Turns RawNodes into Measures with ids, titles, source spans, agencies, indicators and citations."""
 
-    def __init__(self, norm: NormalisedText, plan_id: str, jurisdiction: Jurisdiction, title: str) -> None:
+    def __init__(self, norm: NormalisedText, plan_id: str, statements: StatementReader, title: str) -> None:
         self.norm = norm
         self.title = title
-        self.statements = StatementReader(jurisdiction)
+        self.statements = statements
+        jurisdiction = statements.plan
         self.plan_id = plan_id
         self.jurisdiction = jurisdiction
         self.places = [jurisdiction.name, *jurisdiction.parents]

@@ -17,33 +17,8 @@ _MAX_SUBJECT = 24
 
 
 def readers(plan: Jurisdiction) -> Readers:
-    """The questions structure asks, answered in the plan's jurisdiction where the answer depends on it.
-
-    Whether a bracket names bodies does not (a placeholder county is enough, and keeps the answer the same for
-    every plan); whether a line is only a body's name does: "上海市区级人民政府" is a body in a 上海 plan.
-    Answers are remembered for this one document: a plan repeats its statements ("（县市场监管局负责）")
-    and its short lines many times, and nothing outlives the parse.
-    """
-    responsibility: dict[str, bool] = {}
-    heading: dict[str, bool] = {}
-
-    def is_responsibility(inner: str) -> bool:
-        if inner not in responsibility:
-            responsibility[inner] = agencies.is_responsibility(inner)
-        return responsibility[inner]
-
-    def agency_heading(line: str) -> bool:
-        if line not in heading:
-            heading[line] = agencies.parse_agency_heading(line, 0, plan) is not None
-        return heading[line]
-
-    return Readers(
-        is_responsibility=is_responsibility,
-        leading_clause=lambda text, pos: _leading_clause(text, pos, plan),
-        agency_subject=lambda text, pos: bool(_subject(text, pos, plan)),
-        agency_heading=agency_heading,
-        has_target=lambda text: bool(extract_indicators(text, 0)),
-    )
+    """The questions structure asks, for a plan whose statements are read later by nobody (tests, tools)."""
+    return StatementReader(plan).readers()
 
 
 def _leading_clause(text: str, pos: int, plan: Jurisdiction) -> int | None:
@@ -63,15 +38,27 @@ def _subject(text: str, pos: int, plan: Jurisdiction) -> list[AgencyRef]:
 
 
 class StatementReader:
-    """Reads task units' statements in one plan's jurisdiction, remembering each distinct statement's bodies.
+    """One document's statements: whether a bracket or line names bodies, and which, in the plan's jurisdiction.
 
-    A plan names the same bodies in the same words again and again; the reading is done once per wording and
-    its spans moved to each occurrence. One reader per document, so nothing is shared between plans.
+    Structure asks "does this bracket name bodies?" and the tree builder then asks "which?"; both questions are
+    answered by one reading, remembered per wording for this document (a plan repeats "（县市场监管局负责）" many
+    times) and moved to each occurrence's offsets. Nothing outlives the parse.
     """
 
     def __init__(self, plan: Jurisdiction) -> None:
         self.plan = plan
-        self._seen: dict[tuple[str | None, str], list[AgencyRef]] = {}
+        self._seen: dict[tuple[str, str], list[AgencyRef] | None] = {}
+
+    def readers(self) -> Readers:
+        """The structure's view: yes/no questions answered from the same readings the builder uses."""
+        plan = self.plan
+        return Readers(
+            is_responsibility=lambda inner: self._reading("bracket", inner) is not None,
+            leading_clause=lambda text, pos: _leading_clause(text, pos, plan),
+            agency_subject=lambda text, pos: bool(_subject(text, pos, plan)),
+            agency_heading=lambda line: self._reading("heading", line) is not None,
+            has_target=lambda text: bool(extract_indicators(text, 0)),
+        )
 
     def read(self, text: str, node: RawNode) -> list[AgencyRef]:
         """The bodies named by a task unit's statement (offsets into ``text``)."""
@@ -80,16 +67,21 @@ class StatementReader:
         if node.resp is None:
             return []
         a, b = node.resp
-        key = (node.resp_kind, text[a:b])
+        kind = "bracket" if node.resp_kind == "label" else node.resp_kind or "bracket"
+        found = self._reading(kind, text[a:b]) or []
+        return [r.model_copy(update={"span": (r.span[0] + a, r.span[1] + a)}) for r in found]
+
+    def _reading(self, kind: str, statement: str) -> list[AgencyRef] | None:
+        key = (kind, statement)
         if key not in self._seen:
-            self._seen[key] = _read(key[1], node.resp_kind, self.plan)
-        return [r.model_copy(update={"span": (r.span[0] + a, r.span[1] + a)}) for r in self._seen[key]]
+            self._seen[key] = _read(statement, kind, self.plan)
+        return self._seen[key]
 
 
-def _read(statement: str, kind: str | None, plan: Jurisdiction) -> list[AgencyRef]:
+def _read(statement: str, kind: str, plan: Jurisdiction) -> list[AgencyRef] | None:
     if kind == "leading":
         found = agencies.parse_leading_clause(statement, 0, plan)
-        return [] if found is None else found[0]
+        return None if found is None else found[0]
     if kind == "heading":
-        return agencies.parse_agency_heading(statement, 0, plan) or []
-    return agencies.parse_responsibility(statement, 0, plan) or []
+        return agencies.parse_agency_heading(statement, 0, plan)
+    return agencies.parse_responsibility(statement, 0, plan)

@@ -70,11 +70,11 @@ def to_simplified(text: str) -> str | None:
     >>> to_simplified("国务院办公厅关于加强食品安全工作的通知") is None
     True
     """
-    han = len(_HAN.findall(text))
-    if not han:
-        return None
     hints = len(_traditional_chars().findall(text))
-    if hints < _MIN_CHANGED or hints < _MIN_SHARE * han / 2:
+    if hints < _MIN_CHANGED:
+        return None  # (nearly) no character that t2s always changes: Simplified, the common case
+    han = len(_HAN.findall(text))
+    if hints < _MIN_SHARE * han / 2:
         return None  # not even half the share in characters that always change: Simplified
     whole = _converter().convert(text)
     if len(whole) != len(text):
