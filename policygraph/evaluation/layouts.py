@@ -212,10 +212,11 @@ def _score_structure(doc: dict[str, Any], tree: PlanTree, score: DocumentScore) 
 
 def _locate(tree: PlanTree, snippet: str) -> int | None:
     """Source offset of the snippet's last character (the gold's anchor), or None when it is not in the file."""
-    at = tree.text.find(snippet)
-    if at < 0:
-        at = tree.text.replace("\r\n", "\n").find(snippet)
-    return None if at < 0 else at + len(snippet) - 1
+    for candidate in (snippet, snippet.replace("\r\n", "\n"), snippet.replace("\n", "\r\n")):
+        at = tree.text.find(candidate)
+        if at >= 0:
+            return at + len(candidate) - 1
+    return None
 
 
 def _unit_at(tasks: list[Measure], offset: int) -> Measure | None:

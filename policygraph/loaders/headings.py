@@ -20,12 +20,18 @@ from policygraph.loaders.numbering import Numbering, match_numbering
 _END_OF_BODY = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日|附件\s*\d*[:：]|抄送[:：]|（此件公开发布）)")
 # The same ends met inside a flattened line.
 _INLINE_END = re.compile(r"附件[:：]\s*\d|抄送[:：]|（此件公开发布）")
+# A flattened page's closing signature: "…。山东省人民政府办公厅2026年8月16日（此件公开发布）" near the end of the line
+# (page debris such as 【原文下载】 may follow it, never another sentence).
+_INLINE_SIGNATURE = re.compile(
+    r"[。；）](?P<name>[\u4e00-\u9fff]{2,30}?(?:办公厅|办公室|人民政府|委员会|局|厅|委|部))"
+    r"\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日[^。]{0,300}$")
 # Characters after which a number may open a heading inside a line.
 _INLINE_AFTER = "。；！？：）」』”\u3000 "
 # Styles whose brackets make an inline number unambiguous enough to follow any character.
 _BRACKETED = {"paren-cn", "paren-arabic"}
 # What an inline scan looks at: brackets (for depth and bracketed numbers) and a number or 附件 after a clause end.
-_INLINE_SCAN = re.compile(r"[（《〔【）》〕】]|(?<=[。；！？：）」』”\u3000 ，])[一二三四五六七八九十两\d①-⑳第附]")
+_INLINE_SCAN = re.compile(r"[（《〔【）》〕】]|(?<=[。；！？：）」』”\u3000 ，])[一二三四五六七八九十两\d①-⑳第附]"
+                          r"|(?<=[\u4e00-\u9fff])[1-9]\d{0,2}(?=[.．、])")
 # How far a heading's title may run before its first child starts on the same line.
 _TITLE_REACH = 80
 # A line-start number may skip this many missing numbers, or repeat the last one.
@@ -93,6 +99,9 @@ def find_headings(text: str, body_start: int) -> tuple[list[Heading], int]:
         if num is not None and seq.accepts(num, inline=False):
             headings.append(Heading(num, pos, seq.take(num), inline=False))
         stop = _inline_headings(line, pos, seq, headings, 0 if num is None else num.length)
+        if stop is None and headings and len(line) > 200:
+            sig = _INLINE_SIGNATURE.search(line)
+            stop = None if sig is None else pos + sig.start("name")
         if stop is not None:
             return headings, stop
         pos += len(line) + 1
@@ -127,15 +136,18 @@ def _inline_headings(line: str, pos: int, seq: _Sequence, headings: list[Heading
 
 
 def _try_inline(line: str, i: int, pos: int, seq: _Sequence, headings: list[Heading]) -> bool:
+    if line[i - 1] not in _INLINE_AFTER + "，" and line[i] != "（" and (
+            not headings or pos + i - headings[-1].start > _TITLE_REACH):
+        return False  # mid-sentence and not in a heading's title: the common case, rejected before any regex
     num = match_numbering(line[i:i + 12] + "…")
     if num is None or num.length > len(line) - i - 1:
         return False
     after = _INLINE_AFTER + ("，" if num.style == "cn-shi" else "")
     if line[i - 1] not in after:
-        # Only a bracketed number may follow any character, and only where a heading's title runs straight into
-        # its first child ("一、…精准性（一）研究将…"): elsewhere "做好（1）…" is an enumeration inside a sentence.
+        # A number may follow any character only where a heading's title runs straight into its child ("一、…精准性
+        # （一）研究将…", "二、加速产品化1.支持…"): elsewhere "做好（1）…" is an enumeration inside a sentence.
         in_title = bool(headings) and pos + i - headings[-1].start <= _TITLE_REACH
-        if num.style not in _BRACKETED or not in_title:
+        if not in_title or (num.style not in _BRACKETED and headings[-1].numbering.style == num.style):
             return False
     if num.style not in seq.depth_of and headings and num.style in _BRACKETED and num.value != 1:
         return False

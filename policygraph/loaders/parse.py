@@ -42,6 +42,9 @@ def parse_decoded(decoded: Decoded) -> PlanTree:
     body = norm.text if header.body_end is None else norm.text[: header.body_end]
     statements = StatementReader(header.jurisdiction)
     roots = find_structure(body, header.body_start, statements.readers())
+    if not roots and header.title_span[1] < header.body_start:
+        # A scrape that lost its line breaks: the "title line" is the whole plan. Its body starts where the title ends.
+        roots = find_structure(body, header.title_span[1], statements.readers())
     if not roots:
         raise InputError(
             decoded.path,
