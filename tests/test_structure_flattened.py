@@ -200,3 +200,41 @@ def test_a_closing_signature_is_neither_a_unit_nor_an_agency_heading() -> None:
                  "某某省人民政府办公厅\n2026年8月16日\n")
     units = tasks(tree)
     assert len(units) == 2 and all("人民政府办公厅" not in u.text for u in units)
+
+
+def test_a_plan_whose_title_and_body_share_one_line_is_read_after_the_title() -> None:
+    tree = parse("某某市2024年科技创新工作要点为推动科技创新，制定本要点。一、强化企业创新主体地位1.实施科技企业培育工程。"
+                 "（市科技局负责）2.落实研发费用加计扣除政策。（市税务局负责）二、加强人才引育3.实施青年人才计划。（市人社局负责）")
+    assert items(tree) == ["一", "1", "2", "二", "3"]
+    assert len(tasks(tree)) == 3
+
+
+def test_a_title_running_into_numbered_children_of_any_style() -> None:
+    first = "".join(f"{n}.开展第{n}项产品研发工作，推动产品上市。（市经信局负责）" for n in range(1, 11))
+    tree = parse("某某市2024年产业发展行动方案\n为推动产业发展，制定本方案。一、加速产品化" + first +
+                 "二、完善产业生态11.建设产业集聚区，培育龙头企业。（市发展改革委负责）12.加强金融支持，设立产业基金。"
+                 "（市财政局负责）")
+    assert items(tree) == ["一", *[str(n) for n in range(1, 11)], "二", "11", "12"]
+    assert [who(u)[0][0] for u in tasks(tree)][-2:] == ["市发展改革委", "市财政局"]
+
+
+def test_the_closing_signature_of_a_flattened_page_is_not_part_of_the_last_unit() -> None:
+    tree = parse("某某省人民政府办公厅关于加强托管机构监管的意见\n为加强监管，提出如下意见。（一）依法办理主体登记。"
+                 "开展托管服务应依法登记，并在显著位置公示。（责任单位：省民政厅）（二）落实消防安全责任。定期开展消防演练。"
+                 "（责任单位：省消防救援局）某某省人民政府办公厅2026年8月16日（此件公开发布）【原文下载】")
+    last = tasks(tree)[-1]
+    assert last.text.endswith("（责任单位：省消防救援局）") and len(tasks(tree)) == 2
+
+
+def test_a_sentence_ending_at_the_margin_does_not_swallow_the_signature_after_it() -> None:
+    body = ("一、加强监管\n"
+            "（一）开展专项整治行动，严厉打击违法违规行为，保障群众饮食安\n"
+            "全。（县市场监管局负责）\n"
+            "（二）加强日常监督检查，督促企业落实主体责任，切实防范食品安\n"
+            "全风险，确保全县不发生重大食品安全事故。本方案自印发之日起施\n"
+            "行，有效期至二〇二六年十二月三十一日，由县市场监管局负责解释。\n"
+            "某某县人民政府办公室\n"
+            "2025年3月1日\n")
+    lines = "某某县2025年食品安全专项整治工作方案\n" + "为保障群众饮食安全，制定本方案，全县各乡镇、各部门要认真贯彻\n" * 6 + body
+    tree = parse(lines)
+    assert all("人民政府办公室" not in u.text for u in tasks(tree))

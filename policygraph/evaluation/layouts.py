@@ -17,6 +17,7 @@ read at all. The scoring follows the gold's ``about``:
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
@@ -216,7 +217,10 @@ def _locate(tree: PlanTree, snippet: str) -> int | None:
         at = tree.text.find(candidate)
         if at >= 0:
             return at + len(candidate) - 1
-    return None
+    # The same words across line breaks or spaces (a hard-wrapped or re-flowed copy of the document).
+    loose = re.compile(r"\s*".join(re.escape(ch) for ch in snippet if not ch.isspace()))
+    m = loose.search(tree.text)
+    return None if m is None else m.end() - 1
 
 
 def _unit_at(tasks: list[Measure], offset: int) -> Measure | None:

@@ -99,7 +99,7 @@ def find_headings(text: str, body_start: int) -> tuple[list[Heading], int]:
         if num is not None and seq.accepts(num, inline=False):
             headings.append(Heading(num, pos, seq.take(num), inline=False))
         stop = _inline_headings(line, pos, seq, headings, 0 if num is None else num.length)
-        if stop is None and headings and len(line) > 200:
+        if stop is None and headings and len(line) > 80:
             sig = _INLINE_SIGNATURE.search(line)
             stop = None if sig is None else pos + sig.start("name")
         if stop is not None:

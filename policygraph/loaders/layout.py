@@ -162,6 +162,8 @@ def _continues(unit: list[Line], last: Line, nxt: Line, gap: bool, width: int | 
         # A blank line or a number ends the paragraph, unless a full line was cut mid-sentence
         # (001: "加强挥发性有机物" + page break + "（VOCs）排放…").
         return full and not ended and not (gap and numbered)
+    if full and ended and nxt.width < width / 2 and not any(ch in nxt.text for ch in _SENTENCE_END + "，"):
+        return False  # a sentence ended at the margin and a short line stands alone after it: a signature, a title
     if full:
         return True
     if ended:
