@@ -77,3 +77,40 @@ def test_the_structure_of_every_real_plan_survives_a_change_of_layout(name: str,
     assert overall.units_found.rate == 1.0
     if name != "traditional":  # as_written stays in the document's own script, the gold's is Simplified
         assert overall.agencies.f1 >= 0.95, overall.agencies.as_dict()
+
+
+def _as_docx(text: str, path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    for line in text.split("\n"):
+        document.add_paragraph(line)
+    document.save(str(path))
+
+
+def _as_html(text: str, path: Path) -> None:
+    import html
+
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in text.split("\n"))
+    title = html.escape(text.split("\n", 1)[0])
+    path.write_text(f'<html><head><meta charset="utf-8"><title>{title}</title></head><body>'
+                    f'<div class="article">{body}</div></body></html>', encoding="utf-8")
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".html", ".gb18030.txt"])
+def test_every_real_plan_reads_the_same_from_word_a_web_page_and_gb18030(suffix: str, tmp_path: Path) -> None:
+    gold = copy.deepcopy(json.loads(GOLD.read_text(encoding="utf-8")))
+    for doc in gold["documents"]:
+        text = (CORPUS / doc["doc"]).read_text(encoding="utf-8")
+        name = doc["doc"].removesuffix(".txt").removesuffix(".md") + suffix
+        if suffix == ".docx":
+            _as_docx(text, tmp_path / name)
+        elif suffix == ".html":
+            _as_html(text, tmp_path / name)
+        else:
+            (tmp_path / name).write_bytes(text.encode("gb18030"))
+        doc["doc"] = name
+    report = evaluate_layouts(gold, tmp_path)
+    overall = report.overall()
+    assert [d.doc for d in report.documents if not d.structure_exact] == []
+    assert overall.agencies.f1 >= 0.95 and overall.header.rate >= 0.95
