@@ -47,12 +47,16 @@ STORE_OPTION = click.option(
 )
 
 
-def open_configured_store(store_url: str | None) -> Store:
-    """The store named by ``--store``, else by $POLICYGRAPH_STORE or the config file, else ./policygraph.db."""
+def open_configured_store(store_url: str | None, create: bool = False) -> Store:
+    """The store named by ``--store``, else by $POLICYGRAPH_STORE or the config file, else ./policygraph.db.
+
+    Only commands that write documents pass ``create=True``: a read command given a mistyped file name
+    refuses it in one line instead of answering from a new, empty store.
+    """
     from policygraph.config import store_url as configured_url
     from policygraph.graph.store import open_store
 
-    return open_store(store_url or configured_url())
+    return open_store(store_url or configured_url(), create=create)
 
 
 

@@ -137,15 +137,16 @@ def _print_layout_report(data: dict[str, object], corpus: Path, as_json: bool) -
 @STORE_OPTION
 @click.option("--no-align", is_flag=True, help="Only load; do not align the new documents.")
 def load(paths: tuple[Path, ...], store_url: str | None, no_align: bool) -> None:
-    """Load files and folders (recursively, every supported format) into the store.
+    """Load files and folders (recursively, every supported format) into the store, then align.
 
     One transaction per document; reloading an unchanged document changes nothing; a changed version of a
     plan (same jurisdiction, year and title) replaces the old one. Bad files are reported and skipped.
-    Exit status 1 when any file failed.
+    Then every plan pair not yet aligned at its documents' current versions is aligned, so running the same
+    load again after a crash finishes what the crashed one left. Exit status 1 when any file failed.
     """
     from policygraph.graph.loading import collect_files, load_paths
 
-    with open_configured_store(store_url) as store:
+    with open_configured_store(store_url, create=True) as store:
         files = collect_files(paths)
         if sys.stderr.isatty():
             from rich.progress import Progress
@@ -158,20 +159,19 @@ def load(paths: tuple[Path, ...], store_url: str | None, no_align: bool) -> None
         for reason in summary.skipped:
             click.echo(f"skipped {reason}", err=True)
         click.echo(summary.line())
-        if not no_align and summary.documents:
-            _align_after_load(store, [w.plan_id for w in summary.written if w.status != "unchanged"])
+        if not no_align:
+            _align_after_load(store)
     if summary.skipped:
         sys.exit(1)
 
 
-def _align_after_load(store: Store, plan_ids: list[str]) -> None:
-    """Align the documents just written (incremental); a no-op until the aligner exists."""
-    try:
-        from policygraph.align.run import align_plans
-    except ImportError:
-        return
-    if plan_ids:
-        result = align_plans(store, plan_ids)
+def _align_after_load(store: Store) -> None:
+    """Align every pair not aligned at its current versions: the new documents' pairs, and whatever a killed
+    load or alignment left undone (each pair is written and recorded in one transaction)."""
+    from policygraph.align.run import align_plans
+
+    result = align_plans(store, pending_only=True)
+    if result.pairs:
         click.echo(result.line())
 
 

@@ -204,7 +204,7 @@ def test_a_changed_document_replaces_its_old_version(store: Store, corpus: dict[
 
 
 # ---- alignment links and reviews --------------------------------------------------------------------------
-def test_the_aligner_never_overwrites_a_review_nor_brings_back_a_rejected_link(
+def test_the_aligner_never_overwrites_a_review_nor_brings_back_a_rejected_link_and_reapplies_confirmations(
         store: Store, corpus: dict[str, Fragment], corpus_trees: dict[str, PlanTree]) -> None:
     load(store, corpus.values())
     county, province = corpus["000"].plan_id, corpus["001"].plan_id
@@ -222,10 +222,12 @@ def test_the_aligner_never_overwrites_a_review_nor_brings_back_a_rejected_link(
     rerun = [link(s[i], t[i], score=0.9) for i in range(4)]
     assert store.replace_inferred_links([county], [province], rerun) == 2
     got = {(e.source, e.target): e.props for e in store.links()}
+    reconfirmed = {**rerun[2].props, "status": "confirmed", "reviewed_by": "auditor",
+                   "reviewed_at": "2024-05-02T10:00:00+00:00", "note": ""}  # the latest decision, from the log
     assert got == {(s[0], t[0]): confirmed.props,
-                   (s[2], t[2]): rerun[2].props,
+                   (s[2], t[2]): reconfirmed,
                    (s[3], t[3]): rerun[3].props}
-    assert [e.id for e in store.links("confirmed")] == [confirmed.id]
+    assert sorted(e.id for e in store.links("confirmed")) == sorted([confirmed.id, rerun[2].id])
 
 
 def test_put_link_overwrites_the_same_pair(store: Store, corpus: dict[str, Fragment],

@@ -52,10 +52,14 @@ class Concept:
 
 @lru_cache(maxsize=1)
 def concepts() -> tuple[Concept, ...]:
-    """The reviewed key-phrase vocabulary of data/keyphrases.toml."""
+    """The reviewed key-phrase vocabulary of data/keyphrases.toml, each concept's variants longest first.
+
+    Variants of equal length are ordered by their text: ordered by a set's iteration order they followed
+    PYTHONHASHSEED, and so did the evidence spans they find (``_spans`` takes the first variant that fits).
+    """
     with open(DATA_DIR / "keyphrases.toml", "rb") as fh:
         data = tomllib.load(fh)
-    return tuple(Concept(v[0], tuple(sorted(set(v), key=len, reverse=True))) for v in data["phrases"])
+    return tuple(Concept(v[0], tuple(sorted(set(v), key=lambda s: (-len(s), s)))) for v in data["phrases"])
 
 
 def _compact(text: str) -> str:

@@ -3,8 +3,13 @@
 Pairs: every (higher, lower) plan where the higher plan's level is above the lower one's. ``scope`` is
 ``within`` when the lower plan's jurisdiction lies inside the higher plan's (XX县 under 河北省) and ``cross``
 otherwise (西平县 against 河北省: a comparison between places). Incremental: aligning a set of plans touches
-only the pairs that include one of them. Only ``inferred`` links are ever replaced; reviewed links stay, and a
-pair whose latest review is a rejection is never re-created (the store enforces both).
+only the pairs that include one of them. Only ``inferred`` links are ever replaced; reviewed links stay, a
+pair whose latest review is a rejection is never re-created, and a confirmed one comes back confirmed (the store
+enforces all three; links a reviewer added by hand are proposed again here, from the review log).
+
+Resumable: each pair's links are written in one transaction together with the document versions the pair was
+aligned at (``Store.aligned_versions``), so ``pending_only`` aligns exactly the pairs that a killed run (or a
+load of a new version) left undone, and ``policygraph load`` run again finishes what a killed one left.
 """
 from __future__ import annotations
 
@@ -13,9 +18,9 @@ from dataclasses import dataclass, field
 
 from policygraph.align.scorer import Aligner, Proposal
 from policygraph.align.units import higher_units, lower_units
-from policygraph.graph.model import Edge, edge_id
+from policygraph.graph.model import Edge, edge_id, manual_link
 from policygraph.graph.readback import plan_tree
-from policygraph.graph.store import Store
+from policygraph.graph.store import ReviewRecord, Store
 from policygraph.loaders.model import LEVEL_RANK, PlanTree
 
 
@@ -54,16 +59,32 @@ def plan_pairs(levels: dict[str, str], plan_ids: Sequence[str] | None) -> list[t
     return pairs
 
 
+def pending_pairs(store: Store, pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The (higher, lower) pairs not yet aligned at the documents' current versions."""
+    hashes = store.document_hashes()
+    done = store.aligned_versions()
+    out = []
+    for h, lo in pairs:
+        v = done.get((lo, h))
+        if v is None or (v.source_hash, v.target_hash) != (hashes.get(lo), hashes.get(h)):
+            out.append((h, lo))
+    return out
+
+
 def align_plans(store: Store, plan_ids: Sequence[str] | None = None, threshold: float | None = None,
-                progress: Callable[[str], None] | None = None) -> AlignResult:
+                progress: Callable[[str], None] | None = None, pending_only: bool = False) -> AlignResult:
     """Align the given plans against the graph (all plans when None) and write the links.
 
+    With ``pending_only`` only the pairs not yet aligned at the current document versions (``pending_pairs``).
     Inferred links carry no timestamp, so the same input always gives identical links.
     """
     levels = {p.id: str(p.props.get("level")) for p in store.plans() if p.props.get("level") in LEVEL_RANK}
     pairs = plan_pairs(levels, plan_ids)
+    if pending_only:
+        pairs = pending_pairs(store, pairs)
     trees: dict[str, PlanTree] = {}
     aligners: dict[str, Aligner] = {}
+    added = _hand_added(store.reviews()) if pairs else {}
     result = AlignResult(pairs=len(pairs))
     for h, lo in pairs:
         if progress:
@@ -76,11 +97,13 @@ def align_plans(store: Store, plan_ids: Sequence[str] | None = None, threshold: 
         scope = scope_of(higher, lower)
         proposals = aligner.align(lower_units(lower))
         links = [_link(p, scope, aligner.method, h, lo) for p in proposals]
+        links += _readded(added, lower, higher, scope, {(e.source, e.target) for e in links})
         plan_link = _plan_link(higher, lower, scope, aligner.method)
         if plan_link is not None:
             links.append(plan_link)
             result.plan_links += 1
-        written = store.replace_inferred_links([lo], [h], links)
+        versions = {h: higher.plan.content_hash, lo: lower.plan.content_hash}
+        written = store.replace_inferred_links([lo], [h], links, versions)
         result.links += written - (1 if plan_link is not None else 0)
         if scope == "within":
             result.within += len(proposals)
@@ -88,6 +111,25 @@ def align_plans(store: Store, plan_ids: Sequence[str] | None = None, threshold: 
             result.cross += len(proposals)
         result.per_pair.append((h, lo, written))
     return result
+
+
+def _hand_added(log: list[ReviewRecord]) -> dict[tuple[str, str], ReviewRecord]:
+    """Pairs whose latest decision in the review log is a link a reviewer added by hand."""
+    latest: dict[tuple[str, str], ReviewRecord] = {}
+    for r in log:
+        latest[(r.source, r.target)] = r
+    return {pair: r for pair, r in latest.items() if r.decision == "added"}
+
+
+def _readded(added: dict[tuple[str, str], ReviewRecord], lower: PlanTree, higher: PlanTree, scope: str,
+             proposed: set[tuple[str, str]]) -> list[Edge]:
+    """Hand-added links between these two plans that the aligner did not propose, as the reviewer added them
+    (a document deleted and uploaded again gets them back; the store applies the log's reviewer and time)."""
+    if not added:
+        return []
+    low, high = {m.id for m in lower.measures}, {m.id for m in higher.measures}
+    return [manual_link(s, t, lower.plan.id, higher.plan.id, scope, r.reviewer, r.at, r.note)
+            for (s, t), r in sorted(added.items()) if s in low and t in high and (s, t) not in proposed]
 
 
 def _link(p: Proposal, scope: str, method: str, higher_id: str, lower_id: str) -> Edge:

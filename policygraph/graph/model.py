@@ -1,10 +1,12 @@
 """The graph model: typed nodes and edges, and how a plan tree becomes a graph fragment.
 
 A *fragment* is everything one document contributes. Nodes a document owns (its Plan, Measures,
-Indicators) carry ``doc`` = the plan id; nodes several documents share (Agency, Law, Jurisdiction) carry
-``doc=None`` and live as long as some edge points at them. Edges carry the ``doc`` that created them, so
-replacing or deleting a document is "drop what this doc owns, then write the new fragment" — except
-DERIVES_FROM links between measures, which belong to the aligner and to reviewers, not to either document.
+Indicators) carry ``doc`` = the plan id, and so do the edges it creates. Facts several documents state —
+the shared nodes (Agency, Law, Jurisdiction) and the edges between two of them (an agency's BELONGS_TO, a
+place's WITHIN) — carry ``doc=None``: the store keeps one owner record per document that states them and
+drops them with the last one (the store's contract). Replacing or deleting a document is "drop what this doc
+owns and its owner records, then write the new fragment" — except DERIVES_FROM links between measures, which
+belong to the aligner and to reviewers, not to either document.
 """
 from __future__ import annotations
 
@@ -97,6 +99,16 @@ def law_id(title: str) -> str:
     return "l-" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:12]
 
 
+def manual_link(source: str, target: str, source_plan: str, target_plan: str, scope: str, reviewer: str,
+                at: str, note: str = "") -> Edge:
+    """A DERIVES_FROM link a reviewer added by hand (the aligner did not propose it): confirmed, no score."""
+    return Edge(id=edge_id("DERIVES_FROM", source, target), type="DERIVES_FROM", source=source, target=target,
+                doc=None, props={"score": None, "label": "direct", "status": "confirmed", "method": "manual",
+                                 "scope": scope, "evidence": {}, "source_plan": source_plan,
+                                 "target_plan": target_plan, "reviewed_by": reviewer, "reviewed_at": at,
+                                 "note": note})
+
+
 def canonical_json(value: Any) -> str:
     """Stable JSON for properties: sorted keys, Chinese kept readable."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -150,10 +162,14 @@ class _FragmentBuilder:
         return id_
 
     def edge(self, type_: EdgeType, source: str, target: str, key: str = "", **props: Any) -> None:
+        """An edge this document creates; one between two shared nodes is a shared fact (``doc=None``)."""
         eid = edge_id(type_, source, target, key)
         if eid not in self._edge_ids:
             self._edge_ids.add(eid)
-            self.edges.append(Edge(id=eid, type=type_, source=source, target=target, doc=self.plan_id, props=props))
+            ends = [self.nodes.get(source), self.nodes.get(target)]
+            shared = all(n is not None and n.doc is None for n in ends)
+            self.edges.append(Edge(id=eid, type=type_, source=source, target=target,
+                                   doc=None if shared else self.plan_id, props=props))
 
     def jurisdiction(self, j: Jurisdiction) -> str:
         """Add the place and its chain of parents, linked by WITHIN."""

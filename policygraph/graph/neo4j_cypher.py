@@ -9,7 +9,9 @@ Storage model: every graph node is ``(:Node:<Label> {id, doc, props_json, <a few
 is ``[:<TYPE> {id, doc, props_json, <a few copied keys>}]``. ``props_json`` is the truth that is read back
 (so round trips are exact); the copied keys exist only for indexes and hand-written Cypher. Outside the
 model: ``(:Document {plan_id, content_hash, loaded_at})``, the review log ``(:Review {seq, …})`` and the
-counter that numbers it, ``(:Sequence {name, value})``.
+counter that numbers it, ``(:Sequence {name, value})``, one ``(:Owner {item, doc, kind, label, source, target,
+props_json})`` per document that states a shared fact (that document's version of it), and one
+``(:Aligned {source_plan, target_plan, source_hash, target_hash})`` per plan pair aligned at those versions.
 """
 from __future__ import annotations
 
@@ -63,6 +65,10 @@ def schema() -> dict[str, str]:
         "review_seq": "CREATE CONSTRAINT review_seq IF NOT EXISTS FOR (r:Review) REQUIRE r.seq IS UNIQUE",
         "sequence_name": "CREATE CONSTRAINT sequence_name IF NOT EXISTS FOR (s:Sequence) REQUIRE s.name IS UNIQUE",
         "node_doc": "CREATE INDEX node_doc IF NOT EXISTS FOR (n:Node) ON (n.doc)",
+        "owner_item": "CREATE INDEX owner_item IF NOT EXISTS FOR (o:Owner) ON (o.item)",
+        "owner_doc": "CREATE INDEX owner_doc IF NOT EXISTS FOR (o:Owner) ON (o.doc)",
+        "aligned_source": "CREATE INDEX aligned_source IF NOT EXISTS FOR (a:Aligned) ON (a.source_plan)",
+        "aligned_target": "CREATE INDEX aligned_target IF NOT EXISTS FOR (a:Aligned) ON (a.target_plan)",
     }
     for lab, key in _INDEXED_NODE_KEYS:
         name = f"{lab.lower()}_{key}"
@@ -87,6 +93,65 @@ MERGE (d:Document {plan_id: $plan_id})
 SET d.content_hash = $content_hash, d.loaded_at = $loaded_at
 """
 DELETE_DOCUMENT = "MATCH (d:Document {plan_id: $plan_id}) DELETE d"
+ALL_DOCUMENT_HASHES = "MATCH (d:Document) RETURN d.plan_id AS plan_id, d.content_hash AS hash"
+
+# ---- shared facts: one Owner per (item, document), holding that document's version ---------------------------
+RELEASE_OWNED = """
+MATCH (o:Owner {doc: $doc})
+WITH o, o.item AS item, o.kind AS kind, o.label AS label
+DELETE o
+RETURN item, kind, label
+"""
+ADD_OWNERS = """
+UNWIND $rows AS row
+MERGE (o:Owner {item: row.item, doc: $doc})
+SET o.kind = row.kind, o.label = row.label, o.source = row.source, o.target = row.target,
+    o.props_json = row.props_json
+"""
+# The version a shared fact shows: its first owner's by plan id, so it never depends on the order of loads.
+FIRST_OWNERS = """
+UNWIND $ids AS id
+OPTIONAL MATCH (o:Owner {item: id})
+WITH id, o ORDER BY o.doc
+WITH id, collect(o)[0] AS o
+RETURN id, o.kind AS kind, o.label AS label, o.source AS source, o.target AS target, o.props_json AS props_json
+"""
+SCHEMA_VERSION = 2
+GET_SCHEMA_VERSION = "MATCH (c:Sequence {name: 'schema'}) RETURN c.value AS value"
+SET_SCHEMA_VERSION = "MERGE (c:Sequence {name: 'schema'}) SET c.value = $value"
+# Data written before schema 2 kept one copy of a shared edge, owned by its last writer, and no owners of
+# shared nodes: give each shared edge its writer, and each shared node the documents whose edges touch it.
+UPGRADE_FROM_1 = [
+    """MATCH (s:Node)-[r]->(t:Node) WHERE s.doc IS NULL AND t.doc IS NULL AND r.doc IS NOT NULL
+       MERGE (o:Owner {item: r.id, doc: r.doc})
+       SET o.kind = 'edge', o.label = type(r), o.source = s.id, o.target = t.id, o.props_json = r.props_json
+       SET r.doc = null""",
+    """MATCH (n:Node)-[r]-() WHERE n.doc IS NULL AND r.doc IS NOT NULL AND type(r) <> 'DERIVES_FROM'
+       WITH n, collect(DISTINCT r.doc) AS docs
+       UNWIND docs AS doc
+       MERGE (o:Owner {item: n.id, doc: doc})
+       SET o.kind = 'node', o.label = [l IN labels(n) WHERE l <> 'Node'][0], o.props_json = n.props_json""",
+    """MATCH (e:Owner {kind: 'edge'})
+       UNWIND [e.source, e.target] AS id
+       MATCH (n:Node {id: id})
+       MERGE (o:Owner {item: id, doc: e.doc})
+       SET o.kind = 'node', o.label = [l IN labels(n) WHERE l <> 'Node'][0], o.props_json = n.props_json""",
+]
+
+# ---- which plan pairs are aligned at which versions ------------------------------------------------------------
+ALIGNED_PAIRS = """
+MATCH (a:Aligned)
+RETURN a.source_plan AS source, a.target_plan AS target, a.source_hash AS source_hash, a.target_hash AS target_hash
+"""
+RECORD_ALIGNED = """
+UNWIND $rows AS row
+MERGE (a:Aligned {source_plan: row.source, target_plan: row.target})
+SET a.source_hash = row.source_hash, a.target_hash = row.target_hash
+"""
+FORGET_ALIGNED = """
+MATCH (a:Aligned) WHERE a.source_plan = $plan_id OR a.target_plan = $plan_id
+DELETE a
+"""
 
 
 def delete_owned_edges(type_: str) -> str:
@@ -112,10 +177,11 @@ DETACH DELETE n
 RETURN count(*) AS n
 """
 
-# A shared node (Agency, Law, Jurisdiction) lives while some edge touches it.
+# A shared node (Agency, Law, Jurisdiction) without owners goes once no edge touches it any more.
 DELETE_ORPHANS = """
 UNWIND $ids AS id
 MATCH (n:Node {id: id}) WHERE n.doc IS NULL AND NOT EXISTS { (n)--() }
+  AND NOT EXISTS { MATCH (o:Owner {item: id}) }
 DETACH DELETE n
 RETURN count(*) AS n
 """
@@ -190,6 +256,13 @@ def edges(type_: str | None, by_source: bool, by_target: bool) -> str:
     t = "(t:Node {id: $target})" if by_target else "(t:Node)"
     return (f"MATCH {s}-{rel}->{t} RETURN r.id AS id, type(r) AS type, s.id AS source, t.id AS target, "
             "r.doc AS doc, r.props_json AS props_json")
+
+
+def get_edge() -> str:
+    """One edge by id: one index lookup per relationship type (an untyped pattern could use none)."""
+    return "\nUNION ALL\n".join(
+        f"MATCH (s:Node)-[r:{rel_type(t)} {{id: $id}}]->(t:Node) RETURN r.id AS id, type(r) AS type, "
+        "s.id AS source, t.id AS target, r.doc AS doc, r.props_json AS props_json" for t in EDGE_TYPES)
 
 
 def counts() -> str:

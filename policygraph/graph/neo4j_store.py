@@ -17,7 +17,7 @@ from ``config.neo4j_credentials()``, never from the URL.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, TypeVar
@@ -31,7 +31,8 @@ from policygraph.errors import NotFound, StoreError
 from policygraph.graph import neo4j_cypher as cy
 from policygraph.graph.model import EDGE_TYPES, NODE_LABELS, Edge, Fragment, Node, canonical_json
 from policygraph.graph.store import (
-    CONCURRENT_READERS, PERSISTENT, TRANSACTIONS, VERSIONED, ReviewRecord, Store, WriteResult, WriteStatus,
+    CONCURRENT_READERS, PERSISTENT, TRANSACTIONS, VERSIONED, AlignedVersions, ReviewRecord, Store, WriteResult,
+    WriteStatus, apply_review_log,
 )
 
 T = TypeVar("T")
@@ -61,7 +62,8 @@ class Neo4jStore(Store):
                 raise
 
     @classmethod
-    def from_url(cls, url: str) -> Neo4jStore:
+    def from_url(cls, url: str, create: bool = True) -> Neo4jStore:
+        """``create`` has no effect: a server's database exists or the connection fails with a StoreError."""
         parts = urlsplit(url)
         if parts.username or parts.password:
             raise StoreError(f"{parts.scheme}://{parts.hostname}: put the Neo4j user and password in "
@@ -106,16 +108,15 @@ class Neo4jStore(Store):
         rows = self._read(cy.DOCUMENT_HASH, plan_id=plan_id)
         return rows[0]["hash"] if rows else None
 
+    def document_hashes(self) -> dict[str, str]:
+        return {r["plan_id"]: r["hash"] for r in self._read(cy.ALL_DOCUMENT_HASHES)}
+
     def write_fragment(self, fragment: Fragment) -> WriteResult:
         def work(tx: neo4j.ManagedTransaction) -> WriteResult:
             old = tx.run(cy.DOCUMENT_HASH, plan_id=fragment.plan_id).single()
             if old is not None and old["hash"] == fragment.content_hash:
                 return WriteResult(fragment.plan_id, "unchanged", 0, 0)
-            keep = [n.id for n in fragment.nodes if n.doc == fragment.plan_id]
-            touched = _drop_owned(tx, fragment.plan_id, keep)
-            _upsert_nodes(tx, fragment.nodes)
-            _upsert_edges(tx, fragment.edges, what=f"plan {fragment.plan_id}")
-            tx.run(cy.DELETE_ORPHANS, ids=sorted(touched)).consume()
+            _replace_document(tx, fragment.plan_id, fragment)
             tx.run(cy.UPSERT_DOCUMENT, plan_id=fragment.plan_id, content_hash=fragment.content_hash,
                    loaded_at=_now()).consume()
             status: WriteStatus = "replaced" if old is not None else "added"
@@ -127,8 +128,7 @@ class Neo4jStore(Store):
         def work(tx: neo4j.ManagedTransaction) -> bool:
             if tx.run(cy.DOCUMENT_HASH, plan_id=plan_id).single() is None:
                 return False
-            touched = _drop_owned(tx, plan_id, keep=[])
-            tx.run(cy.DELETE_ORPHANS, ids=sorted(touched)).consume()
+            _replace_document(tx, plan_id, None)
             tx.run(cy.DELETE_DOCUMENT, plan_id=plan_id).consume()
             return True
 
@@ -156,6 +156,10 @@ class Neo4jStore(Store):
         rows = self._read(cy.edges(type, source is not None, target is not None), source=source, target=target)
         return sorted((_edge(r) for r in rows), key=lambda e: e.id)
 
+    def get_edge(self, edge_id: str) -> Edge | None:
+        rows = self._read(cy.get_edge(), id=edge_id)
+        return _edge(rows[0]) if rows else None
+
     def counts(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {"nodes": {lab: 0 for lab in NODE_LABELS},
                                           "edges": {t: 0 for t in EDGE_TYPES}}
@@ -165,32 +169,39 @@ class Neo4jStore(Store):
 
     # ---- links and reviews ----------------------------------------------------------------------------------
     def replace_inferred_links(self, source_plans: Iterable[str], target_plans: Iterable[str],
-                               links: list[Edge]) -> int:
+                               links: list[Edge], versions: Mapping[str, str] | None = None) -> int:
         sources, targets = list(source_plans), list(target_plans)
 
         def work(tx: neo4j.ManagedTransaction) -> int:
             tx.run(cy.DELETE_INFERRED_LINKS, sources=sources, targets=targets).consume()
-            keep_out = {(r["source"], r["target"]) for r in tx.run(cy.REVIEWED_PAIRS)}
-            keep_out |= _rejected(tx)
-            new = [e for e in links if (e.source, e.target) not in keep_out]
+            reviewed = {(r["source"], r["target"]) for r in tx.run(cy.REVIEWED_PAIRS)}
+            log = [ReviewRecord(**r.data()) for r in tx.run(cy.ALL_REVIEWS)]
+            new = apply_review_log(links, log, reviewed)
             _upsert_edges(tx, new, what="links")
+            if versions is not None:
+                rows = [{"source": s, "target": t, "source_hash": versions[s], "target_hash": versions[t]}
+                        for s in sources for t in targets]
+                tx.run(cy.RECORD_ALIGNED, rows=rows).consume()
             return len(new)
 
         return self._write(work)
 
+    def aligned_versions(self) -> dict[tuple[str, str], AlignedVersions]:
+        return {(r["source"], r["target"]): AlignedVersions(r["source_hash"], r["target_hash"])
+                for r in self._read(cy.ALIGNED_PAIRS)}
+
     def put_link(self, link: Edge) -> None:
+        self._write(lambda tx: _put_link(tx, link))
+
+    def put_reviewed_link(self, link: Edge, record: ReviewRecord) -> None:
         def work(tx: neo4j.ManagedTransaction) -> None:
-            tx.run(cy.delete_edges_by_id(link.type), ids=[link.id]).consume()
-            _upsert_edges(tx, [link], what="link")
+            _put_link(tx, link)
+            _append_review(tx, record)
 
         self._write(work)
 
     def append_review(self, record: ReviewRecord) -> None:
-        def work(tx: neo4j.ManagedTransaction) -> None:
-            tx.run(cy.APPEND_REVIEW, source=record.source, target=record.target, decision=record.decision,
-                   reviewer=record.reviewer, at=record.at, note=record.note).consume()
-
-        self._write(work)
+        self._write(lambda tx: _append_review(tx, record))
 
     def reviews(self) -> list[ReviewRecord]:
         return [ReviewRecord(**r) for r in self._read(cy.ALL_REVIEWS)]
@@ -205,7 +216,12 @@ class Neo4jStore(Store):
 
 # ---- transaction steps -------------------------------------------------------------------------------------
 def _versioned(tx: neo4j.ManagedTransaction, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
-    """Run ``work`` and bump the graph's version in the same transaction."""
+    """Run ``work`` and bump the graph's version in the same transaction (upgrading older data first)."""
+    row = tx.run(cy.GET_SCHEMA_VERSION).single()
+    if row is None or row["value"] != cy.SCHEMA_VERSION:
+        for q in cy.UPGRADE_FROM_1:
+            tx.run(q).consume()
+        tx.run(cy.SET_SCHEMA_VERSION, value=cy.SCHEMA_VERSION).consume()
     result = work(tx)
     tx.run(cy.BUMP_VERSION).consume()
     return result
@@ -221,6 +237,60 @@ def _drop_owned(tx: neo4j.ManagedTransaction, plan_id: str, keep: list[str]) -> 
             touched.update(row["ends"] if row else [])
     tx.run(cy.DELETE_OWNED_NODES_EXCEPT, doc=plan_id, keep=keep).consume()
     return touched
+
+
+def _replace_document(tx: neo4j.ManagedTransaction, plan_id: str, fragment: Fragment | None) -> None:
+    """Drop what ``plan_id`` owns and its owner records, then write ``fragment`` (None: delete).
+
+    Shared facts are rewritten from their remaining owners (each shows its first owner's version by plan id)
+    or removed with their last owner, so the store ends as if the document had never been loaded.
+    """
+    nodes = fragment.nodes if fragment else []
+    edges = fragment.edges if fragment else []
+    keep = [n.id for n in nodes if n.doc == plan_id]
+    touched = _drop_owned(tx, plan_id, keep)
+    released = {r["item"]: (r["kind"], r["label"]) for r in tx.run(cy.RELEASE_OWNED, doc=plan_id)}
+    shared_nodes = [n for n in nodes if n.doc is None]
+    shared_edges = [e for e in edges if e.doc is None]
+    rows = ([{"item": n.id, "kind": "node", "label": n.label, "source": None, "target": None,
+              "props_json": canonical_json(n.props)} for n in shared_nodes]
+            + [{"item": e.id, "kind": "edge", "label": e.type, "source": e.source, "target": e.target,
+                "props_json": canonical_json(e.props)} for e in shared_edges])
+    if rows:
+        tx.run(cy.ADD_OWNERS, rows=rows, doc=plan_id).consume()
+    affected = sorted(set(released) | {str(r["item"]) for r in rows})
+    visible_nodes: list[Node] = [n for n in nodes if n.doc is not None]
+    visible_edges: list[Edge] = [e for e in edges if e.doc is not None]
+    gone: list[str] = []
+    for r in tx.run(cy.FIRST_OWNERS, ids=affected):
+        if r["kind"] is None:
+            gone.append(r["id"])
+        elif r["kind"] == "node":
+            visible_nodes.append(Node(id=r["id"], label=r["label"], doc=None, props=json.loads(r["props_json"])))
+        else:
+            visible_edges.append(Edge(id=r["id"], type=r["label"], source=r["source"], target=r["target"],
+                                      doc=None, props=json.loads(r["props_json"])))
+    _upsert_nodes(tx, visible_nodes)
+    _upsert_edges(tx, visible_edges, what=f"plan {plan_id}")
+    gone_edges: dict[str, list[str]] = {}
+    for item in gone:
+        kind, label_ = released.get(item, ("node", ""))
+        if kind == "edge":
+            gone_edges.setdefault(label_, []).append(item)
+    for type_, ids in gone_edges.items():
+        tx.run(cy.delete_edges_by_id(type_), ids=ids).consume()
+    tx.run(cy.DELETE_ORPHANS, ids=sorted(touched | set(gone))).consume()
+    tx.run(cy.FORGET_ALIGNED, plan_id=plan_id).consume()
+
+
+def _put_link(tx: neo4j.ManagedTransaction, link: Edge) -> None:
+    tx.run(cy.delete_edges_by_id(link.type), ids=[link.id]).consume()
+    _upsert_edges(tx, [link], what="link")
+
+
+def _append_review(tx: neo4j.ManagedTransaction, record: ReviewRecord) -> None:
+    tx.run(cy.APPEND_REVIEW, source=record.source, target=record.target, decision=record.decision,
+           reviewer=record.reviewer, at=record.at, note=record.note).consume()
 
 
 def _upsert_nodes(tx: neo4j.ManagedTransaction, nodes: list[Node]) -> None:
@@ -243,14 +313,6 @@ def _upsert_edges(tx: neo4j.ManagedTransaction, edges: list[Edge], what: str) ->
         written = row["n"] if row else 0
         if written < len(rows):
             raise NotFound(f"{what}: {len(rows) - written} {t} edge(s) point at nodes that are not stored")
-
-
-def _rejected(tx: neo4j.ManagedTransaction) -> set[tuple[str, str]]:
-    """Pairs whose latest review decision is a rejection: the aligner must never re-create them."""
-    latest: dict[tuple[str, str], str] = {}
-    for r in tx.run(cy.ALL_REVIEWS):
-        latest[(r["source"], r["target"])] = r["decision"]
-    return {pair for pair, decision in latest.items() if decision == "rejected"}
 
 
 # ---- conversions ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Every SQL statement of the embedded store, in one place, all parameterised (``?`` placeholders only)."""
 from __future__ import annotations
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: owners (shared facts per document) and alignments (pairs aligned at versions)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -24,7 +24,37 @@ CREATE TABLE IF NOT EXISTS reviews (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL, target TEXT NOT NULL, decision TEXT NOT NULL,
     reviewer TEXT NOT NULL, at TEXT NOT NULL, note TEXT NOT NULL
 );
+""" + """
+CREATE TABLE IF NOT EXISTS owners (
+    item TEXT NOT NULL, doc TEXT NOT NULL, kind TEXT NOT NULL, label TEXT NOT NULL, source TEXT, target TEXT,
+    props TEXT NOT NULL, PRIMARY KEY (item, doc)
+);
+CREATE INDEX IF NOT EXISTS owners_doc ON owners(doc);
+CREATE TABLE IF NOT EXISTS alignments (
+    source_plan TEXT NOT NULL, target_plan TEXT NOT NULL, source_hash TEXT NOT NULL, target_hash TEXT NOT NULL,
+    PRIMARY KEY (source_plan, target_plan)
+);
+CREATE INDEX IF NOT EXISTS alignments_target ON alignments(target_plan);
 """
+HAS_TABLE = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+
+# Schema 1 kept one copy of a shared edge, owned by its last writer, and no owners of shared nodes. The
+# upgrade gives every shared edge its writer as owner and every shared node the documents whose edges touch
+# it (the earlier writers of a shared edge are not recorded anywhere, so they cannot be recovered).
+UPGRADE_FROM_1 = [
+    """INSERT OR IGNORE INTO owners(item, doc, kind, label, source, target, props)
+       SELECT e.id, e.doc, 'edge', e.type, e.source, e.target, e.props FROM edges e
+       JOIN nodes s ON s.id = e.source JOIN nodes t ON t.id = e.target
+       WHERE s.doc IS NULL AND t.doc IS NULL AND e.doc IS NOT NULL""",
+    """UPDATE edges SET doc = NULL WHERE id IN (SELECT item FROM owners WHERE kind = 'edge')""",
+    """INSERT OR IGNORE INTO owners(item, doc, kind, label, source, target, props)
+       SELECT n.id, x.doc, 'node', n.label, NULL, NULL, n.props FROM nodes n
+       JOIN (SELECT source AS id, doc FROM edges WHERE doc IS NOT NULL AND type <> 'DERIVES_FROM'
+             UNION SELECT target, doc FROM edges WHERE doc IS NOT NULL AND type <> 'DERIVES_FROM'
+             UNION SELECT source, doc FROM owners WHERE kind = 'edge'
+             UNION SELECT target, doc FROM owners WHERE kind = 'edge') x ON x.id = n.id
+       WHERE n.doc IS NULL""",
+]
 
 SET_META = "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)"
 GET_META = "SELECT value FROM meta WHERE key = ?"
@@ -50,13 +80,30 @@ SELECT id FROM edges WHERE source = ? AND type = 'DERIVES_FROM'
 UNION SELECT id FROM edges WHERE target = ? AND type = 'DERIVES_FROM'
 """
 NODE_EXISTS = "SELECT 1 FROM nodes WHERE id = ?"
+EDGE_BY_ID = "SELECT id, type, source, target, doc, props FROM edges WHERE id = ?"
 DELETE_EDGE = "DELETE FROM edges WHERE id = ?"
-# A shared node (Agency, Law, Jurisdiction) lives while some edge touches it.
+# A shared node (Agency, Law, Jurisdiction) without owners goes once no edge touches it any more.
 IS_ORPHAN_SHARED = """
 SELECT 1 FROM nodes n WHERE n.id = ? AND n.doc IS NULL
+  AND NOT EXISTS (SELECT 1 FROM owners o WHERE o.item = n.id)
   AND NOT EXISTS (SELECT 1 FROM edges e WHERE e.source = n.id)
   AND NOT EXISTS (SELECT 1 FROM edges e WHERE e.target = n.id)
 """
+
+# Shared facts: one row per (item, owning document), with that document's version of the item.
+ADD_OWNER = """
+INSERT OR REPLACE INTO owners(item, doc, kind, label, source, target, props) VALUES (?, ?, ?, ?, ?, ?, ?)
+"""
+RELEASE_OWNED = "DELETE FROM owners WHERE doc = ? RETURNING item"
+# The version a shared fact shows: its first owner's by plan id, so the result never depends on load order.
+FIRST_OWNER = "SELECT kind, label, source, target, props FROM owners WHERE item = ? ORDER BY doc LIMIT 1"
+
+ALIGNED_PAIRS = "SELECT source_plan, target_plan, source_hash, target_hash FROM alignments"
+RECORD_ALIGNED = """
+INSERT OR REPLACE INTO alignments(source_plan, target_plan, source_hash, target_hash) VALUES (?, ?, ?, ?)
+"""
+FORGET_ALIGNED = "DELETE FROM alignments WHERE source_plan = ? OR target_plan = ?"
+ALL_DOCUMENT_HASHES = "SELECT plan_id, content_hash FROM documents"
 DELETE_NODE = "DELETE FROM nodes WHERE id = ?"
 
 INFERRED_LINKS_FROM = """

@@ -9,14 +9,23 @@ Contract every store keeps (tests/test_store_contract.py runs it against each re
 - ``write_fragment`` is one transaction: afterwards the document is in the store completely or not at all;
   writing a fragment whose ``content_hash`` is already stored changes nothing and says "unchanged";
 - replacing a document keeps DERIVES_FROM links whose two measures still exist (same id = same text);
-- shared nodes (Agency, Law, Jurisdiction) disappear when no edge references them any more;
-- review decisions are also appended to a review log that nothing ever deletes.
+- shared facts (Agency, Law and Jurisdiction nodes, and the BELONGS_TO / WITHIN edges between them) are
+  owned by every document that states them, each owner's version kept: a shared fact lives while some
+  document states it and shows the version of its first owner by plan id, so deleting or replacing a document
+  leaves the store exactly as if that document had never been loaded, whatever the order of the loads;
+- ``replace_inferred_links`` records which plan pairs were aligned at which document versions
+  (``aligned_versions``), in the same transaction as the links, so a killed alignment is finished by the next;
+- a review changes its link and appends to the review log in one transaction (``put_reviewed_link``); the
+  log is never deleted, and alignment re-applies it: a rejected pair is never re-created, a confirmed or
+  hand-added pair comes back confirmed with its reviewer, time and note;
+- opening a store never writes (so readers never wait for a writer, and an open never makes other
+  processes reread the graph); ``open_store(url, create=False)`` refuses a store that does not exist.
 """
 from __future__ import annotations
 
 import importlib
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -55,6 +64,14 @@ class ReviewRecord:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class AlignedVersions:
+    """The document versions (content hashes) a plan pair was last aligned at."""
+
+    source_hash: str
+    target_hash: str
+
+
 class Store(ABC):
     """A graph store. Subclasses implement the abstract primitives; the rest have defaults."""
 
@@ -90,20 +107,36 @@ class Store(ABC):
         """Edges matching every given field, ordered by id."""
 
     @abstractmethod
+    def get_edge(self, edge_id: str) -> Edge | None:
+        """The edge with this id (any type), or None; answered from an index, never by a scan."""
+
+    @abstractmethod
     def counts(self) -> dict[str, dict[str, int]]:
         """``{"nodes": {label: n}, "edges": {type: n}}`` with every label and type present (0 when none)."""
 
     # ---- alignment links and reviews ---------------------------------------------------------------
     @abstractmethod
     def replace_inferred_links(self, source_plans: Iterable[str], target_plans: Iterable[str],
-                               links: list[Edge]) -> int:
+                               links: list[Edge], versions: Mapping[str, str] | None = None) -> int:
         """In one transaction: drop ``inferred`` DERIVES_FROM links from measures of ``source_plans`` to
-        measures of ``target_plans``, then add ``links`` — skipping any pair that already has a reviewed link
-        or that the review log rejected. Returns the number of links written."""
+        measures of ``target_plans``, then add ``links`` with the review log applied (``apply_review_log``):
+        a pair that already has a reviewed link or whose latest decision is a rejection is skipped, a pair
+        whose latest decision is a confirmation (or a hand-added link) is written confirmed. With
+        ``versions`` (plan id → the content hash the aligner read), every (source, target) plan pair is
+        recorded as aligned at those versions. Returns the number of links written."""
+
+    @abstractmethod
+    def aligned_versions(self) -> dict[tuple[str, str], AlignedVersions]:
+        """(source plan, target plan) → the versions that pair was aligned at (see replace_inferred_links)."""
 
     @abstractmethod
     def put_link(self, link: Edge) -> None:
         """Create or overwrite one DERIVES_FROM link (used for reviews and hand-added links)."""
+
+    @abstractmethod
+    def put_reviewed_link(self, link: Edge, record: ReviewRecord) -> None:
+        """``put_link`` and ``append_review`` in one transaction: a decision is on the link and in the log,
+        or in neither."""
 
     @abstractmethod
     def append_review(self, record: ReviewRecord) -> None:
@@ -129,6 +162,10 @@ class Store(ABC):
 
     def plans(self) -> list[Node]:
         return self.find_nodes("Plan")
+
+    def document_hashes(self) -> dict[str, str]:
+        """Plan id → content hash of every stored document."""
+        return {p.id: h for p in self.plans() if (h := self.document_hash(p.id)) is not None}
 
     def children(self, node_id: str) -> list[Node]:
         """Direct children of a plan or measure in document order."""
@@ -186,8 +223,12 @@ def registered() -> list[str]:
     return sorted(set(_REGISTRY.values()))
 
 
-def open_store(url: str = DEFAULT_STORE_URL) -> Store:
-    """Open the store a URL names: ``sqlite:///path/graph.db`` or ``neo4j://host:7687``."""
+def open_store(url: str = DEFAULT_STORE_URL, create: bool = True) -> Store:
+    """Open the store a URL names: ``sqlite:///path/graph.db`` or ``neo4j://host:7687``.
+
+    With ``create=False`` a store that does not exist yet is refused with a StoreError (read commands: a
+    mistyped file name must not silently give an empty graph). A Neo4j server's database always exists.
+    """
     scheme = url.split("://", 1)[0] if "://" in url else ""
     target = _REGISTRY.get(scheme)
     if target is None:
@@ -198,5 +239,27 @@ def open_store(url: str = DEFAULT_STORE_URL) -> Store:
     except ImportError as exc:
         raise StoreError(f"the {scheme} store needs an optional package: {exc}") from exc
     cls = getattr(module, cls_name)
-    store: Store = cls.from_url(url)
+    store: Store = cls.from_url(url, create=create)
     return store
+
+
+def apply_review_log(links: Iterable[Edge], reviews: Iterable[ReviewRecord],
+                     reviewed_pairs: set[tuple[str, str]]) -> list[Edge]:
+    """The links an alignment may write, with the review log applied (both stores call this in their
+    transaction): pairs with a reviewed link in place and pairs whose latest decision is a rejection are
+    dropped; pairs whose latest decision is a confirmation or a hand-added link come back confirmed, with
+    that decision's reviewer, time and note (a deleted and re-uploaded document keeps its reviews)."""
+    latest: dict[tuple[str, str], ReviewRecord] = {}
+    for r in reviews:
+        latest[(r.source, r.target)] = r
+    out = []
+    for e in links:
+        pair = (e.source, e.target)
+        last = latest.get(pair)
+        if pair in reviewed_pairs or (last is not None and last.decision == "rejected"):
+            continue
+        if last is not None:
+            e = e.model_copy(update={"props": {**e.props, "status": "confirmed", "reviewed_by": last.reviewer,
+                                               "reviewed_at": last.at, "note": last.note}})
+        out.append(e)
+    return out

@@ -1,8 +1,9 @@
 """Reviewing DERIVES_FROM links: confirm or reject what the aligner inferred, add what it missed, list them.
 
-A decision is written on the link itself (status, reviewed_by, reviewed_at, note) with ``store.put_link`` and
-appended to the review log with ``store.append_review``. The store never lets an alignment run replace a
-reviewed link or re-create a rejected pair, so a decision outlives reloads and re-alignment.
+A decision is written on the link itself (status, reviewed_by, reviewed_at, note) and appended to the review
+log in one transaction (``store.put_reviewed_link``). The store never lets an alignment run replace a
+reviewed link or re-create a rejected pair, and it re-applies confirmations from the log, so a decision
+outlives reloads, re-alignment, and deleting and uploading a document again.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from policygraph.errors import Conflict, InputError, NotFound
-from policygraph.graph.model import Edge, edge_id
+from policygraph.graph.model import Edge, manual_link
 from policygraph.graph.store import ReviewRecord, Store
 from policygraph.loaders.model import LEVEL_RANK
 from policygraph.queries.models import Hop, Listing, PlanRef
@@ -68,9 +69,8 @@ def review_link(store: Store, link_id: str, decision: Literal["confirm", "reject
     at = _now()
     updated = link.model_copy(update={"props": {**link.props, "status": status, "reviewed_by": reviewer,
                                                  "reviewed_at": at, "note": note}})
-    store.put_link(updated)
-    store.append_review(ReviewRecord(source=link.source, target=link.target, decision=status, reviewer=reviewer,
-                                     at=at, note=note))
+    store.put_reviewed_link(updated, ReviewRecord(source=link.source, target=link.target, decision=status,
+                                                  reviewer=reviewer, at=at, note=note))
     return _view(snapshot(store), updated)
 
 
@@ -83,27 +83,23 @@ def add_link(store: Store, source: str, target: str, reviewer: str, note: str = 
         raise InputError(f"{source} → {target}", "a link joins measures of two different plans")
     if LEVEL_RANK.get(str(sp.props.get("level")), 9) <= LEVEL_RANK.get(str(tp.props.get("level")), 9):
         raise InputError(f"{source} → {target}", "the source must be a lower-level plan's measure than the target")
-    lid = edge_id("DERIVES_FROM", src.id, tgt.id)
     existing = [e for e in store.edges("DERIVES_FROM", source=src.id, target=tgt.id)]
     if existing:
         raise Conflict(f"link {existing[0].id} already joins these measures; review it with "
                        f"POST /api/v1/links/{existing[0].id}/review")
     at = _now()
-    link = Edge(id=lid, type="DERIVES_FROM", source=src.id, target=tgt.id, doc=None,
-                props={"score": None, "label": "direct", "status": "confirmed", "method": "manual",
-                       "scope": _scope(snap, sp.id, tp.id), "evidence": {}, "source_plan": sp.id,
-                       "target_plan": tp.id, "reviewed_by": reviewer, "reviewed_at": at, "note": note})
-    store.put_link(link)
-    store.append_review(ReviewRecord(source=src.id, target=tgt.id, decision="added", reviewer=reviewer, at=at,
-                                     note=note))
+    link = manual_link(src.id, tgt.id, sp.id, tp.id, _scope(snap, sp.id, tp.id), reviewer, at, note)
+    store.put_reviewed_link(link, ReviewRecord(source=src.id, target=tgt.id, decision="added", reviewer=reviewer,
+                                               at=at, note=note))
     return _view(snap, link)
 
 
 def _find(store: Store, link_id: str) -> Edge:
-    for e in store.edges("DERIVES_FROM"):
-        if e.id == link_id and e.props.get("level") != "plan":
-            return e
-    raise NotFound(f"no DERIVES_FROM link {link_id!r}; list them with /api/v1/links")
+    """A measure-level link by id, looked up in the store's index (``Store.get_edge``)."""
+    e = store.get_edge(link_id)
+    if e is None or e.type != "DERIVES_FROM" or e.props.get("level") == "plan":
+        raise NotFound(f"no DERIVES_FROM link {link_id!r}; list them with /api/v1/links")
+    return e
 
 
 def _scope(snap: Snapshot, lower: str, higher: str) -> str:
