@@ -1,7 +1,7 @@
 """One error shape for every error: RFC 9457 problem+json, produced by one set of handlers.
 
-Domain errors map by class (NotFound 404, Ambiguous and Conflict 409 with candidates, InputError 422,
-ConfigError and StoreError 503, any other PolicyGraphError 400); FastAPI's validation errors and HTTP
+Domain errors map by class (NotFound 404, Ambiguous and Conflict 409 with candidates, TooLarge 413, InputError
+422, ConfigError, StoreError and Busy 503, any other PolicyGraphError 400); FastAPI's validation errors and HTTP
 exceptions (401, 405, 413, …) are reshaped the same way; anything else is a 500 problem (and a bug).
 """
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from policygraph.errors import Ambiguous, ConfigError, Conflict, InputError, NotFound, PolicyGraphError, StoreError
+from policygraph.limits import Busy, TooLarge
 
 
 MEDIA_TYPE = "application/problem+json"
@@ -23,7 +24,8 @@ log = logging.getLogger("policygraph.api")
 
 _STATUS: list[tuple[type[PolicyGraphError], int, str]] = [
     (NotFound, 404, "Not found"), (Ambiguous, 409, "Ambiguous reference"), (Conflict, 409, "Conflict"),
-    (InputError, 422, "Unprocessable input"), (ConfigError, 503, "Not configured"),
+    (TooLarge, 413, "Payload too large"), (InputError, 422, "Unprocessable input"), (Busy, 503, "Busy"),
+    (ConfigError, 503, "Not configured"),
     (StoreError, 503, "Store unavailable"), (PolicyGraphError, 400, "Bad request"),
 ]
 

@@ -1,4 +1,4 @@
-"""API settings: tokens for the write endpoints, CORS origins, the upload limit.
+"""API settings: tokens for the write endpoints, CORS origins, the upload limit and the parse worker's limits.
 
 Tokens come from ``POLICYGRAPH_API_TOKENS`` (comma-separated ``name:token`` pairs; the name is recorded as the
 reviewer) or the config file key ``api_tokens`` (the same string, or a table ``{name = "token"}``). There is no
@@ -12,8 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from policygraph.config import setting
 from policygraph.errors import ConfigError
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+from policygraph.limits import MAX_UPLOAD_BYTES, PARSE_MEMORY_BYTES, PARSE_TIMEOUT_S
 
 
 class ApiSettings(BaseModel):
@@ -24,6 +23,8 @@ class ApiSettings(BaseModel):
     tokens: dict[str, str] = Field(default_factory=dict, description="token → reviewer name")
     cors_origins: list[str] = Field(default_factory=list)
     max_upload_bytes: int = MAX_UPLOAD_BYTES
+    parse_timeout_s: float = Field(default=PARSE_TIMEOUT_S, gt=0, description="an upload's parse is stopped after this")
+    parse_memory_bytes: int = Field(default=PARSE_MEMORY_BYTES, gt=0, description="memory one parse may add")
 
     @classmethod
     def from_config(cls, **overrides: Any) -> ApiSettings:
@@ -45,11 +46,13 @@ def parse_tokens(raw: object) -> dict[str, str]:
         pairs = [(str(k), str(v)) for k, v in raw.items()]
     else:
         pairs = []
-        for part in str(raw or "").split(","):
+        for position, part in enumerate(str(raw or "").split(","), start=1):
             if not part.strip():
                 continue
             name, sep, token = part.strip().partition(":")
             if not sep or not name.strip() or not token.strip():
-                raise ConfigError(f"POLICYGRAPH_API_TOKENS entry {part.strip()[:20]!r} is not name:token")
+                # Named by position only: the entry may be a bare secret, and error messages end up in logs.
+                raise ConfigError(f"POLICYGRAPH_API_TOKENS entry {position} (counting from 1, comma-separated) "
+                                  "is not name:token")
             pairs.append((name.strip(), token.strip()))
     return {token: name for name, token in pairs}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import html
 import io
+import logging
 import re
 import tomllib
 import zipfile
@@ -32,9 +33,15 @@ from pypdf.errors import PyPdfError
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from policygraph.errors import InputError
+from policygraph.limits import MAX_DOCX_EXPANDED_BYTES, MAX_DOCX_PARTS, MAX_HTML_DEPTH, MAX_UPLOAD_BYTES, TooLarge
 from policygraph.loaders.tables import task_table_lines
 
-MAX_BYTES = 20_000_000
+#: The size limit, the same number the API uses (see ``policygraph.limits``).
+MAX_BYTES = MAX_UPLOAD_BYTES
+# pypdf logs a warning for every repair it attempts on a damaged file ("EOF marker not found", "incorrect
+# startxref pointer"); with no handler configured Python prints them on stderr before our own one-line
+# message. The file's fate is reported by InputError, so only pypdf's errors are worth a log line.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 # Bytes that never occur in text files; a share above this means the file is binary.
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27)) + b"\x7f"
@@ -65,13 +72,17 @@ def decode_file(path: str | Path, max_bytes: int = MAX_BYTES) -> Decoded:
     """
     p = Path(path)
     name = str(path)
-    if not p.exists():
-        raise InputError(name, "file not found; check the path")
+    try:  # stat, not exists(): a name over the system's limit raises instead of answering False
+        info = p.stat()
+    except FileNotFoundError:
+        raise InputError(name, "file not found; check the path") from None
+    except OSError as exc:
+        raise InputError(name, f"cannot be opened ({exc.strerror or exc}); check the path") from None
     if not p.is_file():
         raise InputError(name, "not a regular file; give the path of one document file")
-    size = p.stat().st_size
+    size = info.st_size
     if size > max_bytes:
-        raise InputError(name, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; split it or raise the limit")
+        raise TooLarge(name, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; split it")
     try:
         data = p.read_bytes()
     except OSError as exc:
@@ -85,7 +96,7 @@ def decode_bytes(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> Decoded:
     The content's magic bytes win over a wrong suffix (a PDF saved as ``.txt`` is still read as a PDF).
     """
     if len(data) > max_bytes:
-        raise InputError(name, f"file is {len(data):,} bytes, over the {max_bytes:,}-byte limit; split it or raise the limit")
+        raise TooLarge(name, f"file is {len(data):,} bytes, over the {max_bytes:,}-byte limit; split it")
     if not data.strip():
         raise InputError(name, "file is empty; give a document with text in it")
     kind = _kind(data, name)
@@ -202,6 +213,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0
 
 def _docx_text(data: bytes, name: str) -> str:
     """Body paragraphs and table cells of a Word file, one per line, in document order."""
+    _check_docx_expansion(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
         lines: list[str] = []
@@ -214,6 +226,26 @@ def _docx_text(data: bytes, name: str) -> str:
     except _LIBRARY_ERRORS as exc:
         raise InputError(name, "is not a readable .docx (damaged, or not a Word file); re-save it from Word or WPS") from exc
     return "\n".join(lines)
+
+
+def _check_docx_expansion(data: bytes, name: str) -> None:
+    """Refuse a zip bomb before anything is inflated: python-docx reads every part into memory.
+
+    Only the central directory is read. Its declared sizes are a true bound, because zipfile stops inflating
+    a member at its declared size (and fails its CRC if there was more), so a lying entry cannot expand further.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        raise InputError(name, "is not a readable .docx (damaged, or not a Word file); re-save it from Word or WPS") from exc
+    if len(parts) > MAX_DOCX_PARTS:
+        raise TooLarge(name, f".docx holds {len(parts):,} parts, over the limit of {MAX_DOCX_PARTS:,}; "
+                             "re-save it from Word or WPS")
+    expanded = sum(part.file_size for part in parts)
+    if expanded > MAX_DOCX_EXPANDED_BYTES:
+        raise TooLarge(name, f".docx unzips to {expanded:,} bytes, over the {MAX_DOCX_EXPANDED_BYTES:,}-byte limit "
+                             "(a zip bomb, or very large images); remove the images or save it as .txt")
 
 
 def _table_lines(table: Table) -> list[str]:
@@ -267,6 +299,7 @@ def _declared_charset(data: bytes) -> str | None:
 def _html_text(raw: str, name: str) -> str:
     """Visible text of a web page, one block element per line, from its main content area when obvious."""
     conf = _html_config()
+    _check_html_depth(raw, name)
     tree = LexborHTMLParser(raw)
     title_node = tree.css_first("title")
     page_title = _HTML_WS.sub(" ", title_node.text(strip=True)) if title_node is not None else ""
@@ -287,6 +320,48 @@ def _html_text(raw: str, name: str) -> str:
     _rewrite_task_tables(root)
     lines = (line.strip(" ") for line in "".join(_block_parts(root)).split("\n"))
     return "\n".join([heading] * bool(heading) + [line for line in lines if line])
+
+
+# A start or end tag; "[^<>]*" (not "[^>]*") keeps the scan linear on a stray "<a<a<a…" with no ">".
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/<>]*)[^<>]*>")
+_VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+# Elements whose end tag is optional: a new <p> or <li> closes the open one rather than nesting inside it.
+_SELF_CLOSING_SIBLINGS = frozenset("p li dt dd tr td th option optgroup thead tbody tfoot rb rt rp".split())
+
+
+def _check_html_depth(raw: str, name: str) -> None:
+    """Refuse a page nested deeper than ``MAX_HTML_DEPTH`` before the HTML parser sees it.
+
+    The parser's time grows with the square of the depth (200,000 nested <div>, 2 MB, took 112 s), so the
+    depth is counted on the tags alone, in one pass: void tags and ``/>`` never open, an optional-end-tag
+    element opened again closes the previous one, and an end tag closes back to its open element (a stray one
+    is ignored). It counts a little deeper than a browser would for misnested markup, never shallower.
+    """
+    stack: list[str] = []
+    open_count: dict[str, int] = {}
+    for match in _TAG.finditer(raw):
+        tag = match.group(2).lower()
+        if match.group(1):  # an end tag
+            if open_count.get(tag):
+                while stack:
+                    top = stack.pop()
+                    open_count[top] -= 1
+                    if top == tag:
+                        break
+            continue
+        if tag in _VOID_TAGS or match.group(0).endswith("/>"):
+            continue
+        if tag in _SELF_CLOSING_SIBLINGS and tag in stack[-4:]:
+            while stack:
+                top = stack.pop()
+                open_count[top] -= 1
+                if top == tag:
+                    break
+        stack.append(tag)
+        open_count[tag] = open_count.get(tag, 0) + 1
+        if len(stack) > MAX_HTML_DEPTH:
+            raise InputError(name, f"web page nests elements more than {MAX_HTML_DEPTH:,} deep (at character "
+                                   f"{match.start():,}); save its text as .txt instead")
 
 
 def _rewrite_task_tables(root: LexborNode) -> None:
