@@ -3,12 +3,18 @@
 CSV is UTF-8 with a byte-order mark so Excel opens Chinese text correctly. Nested objects become dotted
 columns (``measure.plan.jurisdiction``); lists of scalars are joined with ``；``; lists of objects with ``|``
 between objects (``measure.agencies.name``: ``XX县农业农村局|XX县市场监督管理局``).
+
+No cell can carry a formula: one that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is
+written with a leading single quote (OWASP's advice for CSV injection), so Excel and LibreOffice show it as
+text instead of running it. A plain negative number (``-5``, ``-1,234.5``) is left alone: a spreadsheet reads
+it as a number, and a number cannot call a function or reference a cell.
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,6 +23,9 @@ from pydantic import BaseModel
 BOM = "\ufeff"
 #: Nested or positional fields left out of spreadsheets (they stay in the JSON).
 SKIP = ("evidence", "span", "matches")
+#: First characters that make a spreadsheet treat a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NEGATIVE_NUMBER = re.compile(r"-\d[\d,]*(?:\.\d+)?")
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, str]:
@@ -55,8 +64,19 @@ def to_csv(rows: Iterable[dict[str, str]], bom: bool = True) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(header), restval="", lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: neutralise(v) for k, v in r.items()} for r in rows)
     return (BOM if bom else "") + buf.getvalue()
+
+
+def neutralise(cell: str) -> str:
+    """The cell as a spreadsheet will show it, never run it: a leading ``'`` before a formula character.
+
+    >>> neutralise("=1+1"), neutralise("-5"), neutralise("-1+cmd")
+    ("'=1+1", '-5', "'-1+cmd")
+    """
+    if cell.startswith(FORMULA_STARTS) and not _NEGATIVE_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def _scalar(v: Any) -> str:
