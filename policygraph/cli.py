@@ -7,8 +7,9 @@ importing this module registers them on ``main``.
 """
 from __future__ import annotations
 
+import logging
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -17,19 +18,40 @@ from policygraph.graph.store import Store
 
 
 def fail(message: str, status: int = 2) -> NoReturn:
-    """Print one line on stderr and exit: the only way commands report errors."""
-    click.echo(f"policygraph: {message}", err=True)
+    """Print one line on stderr and exit: the only way commands report errors.
+
+    Line breaks inside the message (the Neo4j driver's "Couldn't connect …:\nFailed to establish …") are
+    joined, so a message is always one line."""
+    click.echo(f"policygraph: {' '.join(message.split())}", err=True)
     sys.exit(status)
 
 
 class _Group(click.Group):
-    """Turns any PolicyGraphError escaping a command into one line and exit status 2."""
+    """Turns any PolicyGraphError escaping a command into one line and exit status 2; so too an OSError
+    (a file name over the system's limit, a full disk), which no command can do anything better with."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        _quiet_libraries()
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except PolicyGraphError as exc:
             fail(str(exc))
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            fail(f"{where}{exc.strerror or exc}")
+
+
+def _quiet_libraries() -> None:
+    """Keep libraries' log lines off the terminal: the error that ends a command says it once.
+
+    The Neo4j driver logs each retry of a failing transaction ("Transaction failed and will be retried",
+    a dozen lines over 35 s when the server stops) and routing failures; pypdf logs each repair of a damaged
+    file. The exceptions that follow carry the same facts and become one line."""
+    logging.getLogger("neo4j").setLevel(logging.CRITICAL)
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
 
 @click.group(cls=_Group)
@@ -61,4 +83,4 @@ def open_configured_store(store_url: str | None, create: bool = False) -> Store:
 
 
 # Register the commands (they import ``main`` from here, so this comes last).
-from policygraph import cli_documents, cli_queries  # noqa: E402,F401  # pyflakes: ignore
+from policygraph import cli_bench, cli_documents, cli_queries  # noqa: E402,F401  # pyflakes: ignore

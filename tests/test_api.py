@@ -315,3 +315,28 @@ def test_bad_uploads_are_refused_with_the_reason(client: TestClient) -> None:
                                files={"file": ("big.txt", just_over, "text/plain")}), 413)
     assert_problem(client.post(f"{API}/documents", headers=AUTH), 422)  # no file at all
     assert client.get(f"{API}/plans").json()["total"] == 5
+
+
+# ---- methods ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("path,methods", [
+    (f"{API}/links", {"GET", "POST"}), (f"{API}/documents", {"POST"}), (f"{API}/documents/p-1", {"DELETE"}),
+    (f"{API}/links/e-1", {"GET"}), (f"{API}/links/e-1/review", {"POST"}), ("/healthz", {"GET"}), ("/", {"GET"}),
+    ("/openapi.json", {"GET", "HEAD"}), ("/docs/assets/swagger-ui.css", {"GET", "HEAD"})])
+def test_options_answers_the_methods_the_route_really_allows(client: TestClient, path: str,
+                                                            methods: set[str]) -> None:
+    r = client.options(path)
+    assert r.status_code == 204 and r.content == b""
+    assert set(r.headers["allow"].split(", ")) == methods | {"OPTIONS"}
+
+
+def test_a_wrong_method_names_every_allowed_one_and_an_unknown_path_is_404(client: TestClient) -> None:
+    r = client.delete(f"{API}/links")
+    assert_problem(r, 405)
+    assert set(r.headers["allow"].split(", ")) == {"GET", "POST", "OPTIONS"}
+    assert_problem(client.options("/nowhere"), 404)
+
+
+def test_a_cors_preflight_is_still_answered_by_cors(client: TestClient) -> None:
+    r = client.options(f"{API}/links", headers={"Origin": "https://audit.example",
+                                                "Access-Control-Request-Method": "POST"})
+    assert r.status_code == 200 and r.headers["access-control-allow-origin"] == "https://audit.example"

@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from policygraph.api import docs, problems, routes_analysis, routes_browse, routes_write
 from policygraph.api.deps import Backend
+from policygraph.api.methods import allow_header, allowed_methods
 from policygraph.viz.pages import pages_router
 from policygraph.api.settings import ApiSettings
 from policygraph.graph.store import Store
@@ -68,7 +69,8 @@ def _health(app: FastAPI) -> None:
 
 def _guard_and_log(config: ApiSettings) -> Callable[[Request, Callable[[Request], Awaitable[Response]]],
                                                      Awaitable[Response]]:
-    """Refuse an oversized upload before reading it, and log one JSON line per request."""
+    """Refuse an oversized upload before reading it, answer OPTIONS with the path's methods (a CORS preflight
+    is answered before this, by CORSMiddleware), and log one JSON line per request."""
 
     async def middleware(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         start = time.perf_counter()
@@ -77,6 +79,8 @@ def _guard_and_log(config: ApiSettings) -> Callable[[Request, Callable[[Request]
                 and int(length) > config.max_upload_bytes + _MULTIPART_SLACK):
             response: Response = problems.problem(request, 413, "Payload too large",
                                                   f"the upload is over the {config.max_upload_bytes:,}-byte limit")
+        elif request.method == "OPTIONS" and (methods := allowed_methods(request.app, request.url.path)):
+            response = Response(status_code=204, headers={"Allow": allow_header(methods)})
         else:
             response = await call_next(request)
         access_log.info(json.dumps({"method": request.method, "path": request.url.path,

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from policygraph.api.methods import allow_header, allowed_methods
 from policygraph.errors import Ambiguous, ConfigError, Conflict, InputError, NotFound, PolicyGraphError, StoreError
 from policygraph.limits import Busy, TooLarge
 
@@ -73,7 +74,10 @@ def install(app: FastAPI) -> None:
     async def http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         title = {401: "Unauthorized", 404: "Not found", 405: "Method not allowed",
                  413: "Payload too large", 503: "Service unavailable"}.get(exc.status_code, "Error")
-        return problem(request, exc.status_code, title, str(exc.detail), headers=dict(exc.headers or {}))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method the path takes, not only the first matching route's
+            headers["Allow"] = allow_header(allowed_methods(request.app, request.url.path))
+        return problem(request, exc.status_code, title, str(exc.detail), headers=headers)
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> JSONResponse:
