@@ -60,3 +60,34 @@ def test_the_cli_refuses_a_file_one_byte_over_the_limit_in_one_line(tmp_path: Pa
     proc = subprocess.run([POLICYGRAPH, "parse", str(big)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
     assert "20,000,001 bytes, over the 20,000,000-byte limit" in proc.stderr
+
+
+def test_a_chunked_upload_without_a_length_is_cut_off_at_the_limit(client: TestClient) -> None:
+    """No Content-Length to refuse early: the server counts what arrives and stops reading past the limit
+    (plus the form's own bytes), instead of spooling all that is sent to disk before the route sees it.
+    Called as ASGI, so the test sees how much of the body the server pulled."""
+    import asyncio
+
+    pulled = 0
+    messages: list[dict[str, object]] = []
+    head = b'--b\r\nContent-Disposition: form-data; name="file"; filename="big.txt"\r\n\r\n'
+
+    async def receive() -> dict[str, object]:
+        nonlocal pulled
+        pulled += 1
+        if pulled > 200:  # 200 MB if nobody stops reading
+            return {"type": "http.request", "body": b"\r\n--b--\r\n", "more_body": False}
+        return {"type": "http.request", "body": head if pulled == 1 else b"a" * 1_000_000, "more_body": True}
+
+    async def send(message: dict[str, object]) -> None:
+        messages.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": "/api/v1/documents", "raw_path": b"/api/v1/documents", "root_path": "", "query_string": b"",
+             "server": ("test", 80), "client": ("127.0.0.1", 1),
+             "headers": [(b"authorization", f"Bearer {TOKEN}".encode()), (b"transfer-encoding", b"chunked"),
+                         (b"content-type", b"multipart/form-data; boundary=b")]}
+    asyncio.run(client.app(scope, receive, send))  # type: ignore[arg-type]
+    start = next(m for m in messages if m["type"] == "http.response.start")
+    assert start["status"] == 413 and (b"content-type", b"application/problem+json") in start["headers"]  # type: ignore[operator]
+    assert pulled < 30  # 20 MB and the slack, not 200 MB

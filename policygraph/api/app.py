@@ -31,7 +31,9 @@ class Health(BaseModel):
 def create_app(store: Store, settings: ApiSettings | None = None) -> FastAPI:
     """The API over ``store``; ``settings`` default to the environment and config file (``ApiSettings``)."""
     config = settings if settings is not None else ApiSettings.from_config()
+    # The body is counted as it arrives (chunked uploads too) and cut off past the limit and the form's bytes.
     app = FastAPI(title="PolicyGraph", version="1", docs_url=None, redoc_url=None,
+                  max_body_size=config.max_upload_bytes + _MULTIPART_SLACK,
                   description="Chinese policy plans as a graph: measures, the lower-level tasks implementing them, "
                               "the agencies responsible, targets and cited laws. Errors are RFC 9457 "
                               "problem+json. Lists page with limit/cursor and export with format=csv.")

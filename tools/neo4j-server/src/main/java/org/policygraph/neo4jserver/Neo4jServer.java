@@ -23,6 +23,7 @@ import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.QueryExecutionException;
 import org.neo4j.internal.helpers.HostnamePort;
 import org.neo4j.kernel.internal.GraphDatabaseAPI;
 
@@ -183,8 +184,7 @@ public final class Neo4jServer {
                 system.executeTransactionally(
                         "CREATE USER " + user + " IF NOT EXISTS SET PASSWORD $pw CHANGE NOT REQUIRED", params);
             }
-            system.executeTransactionally(
-                    "ALTER USER " + user + " SET PASSWORD $pw CHANGE NOT REQUIRED", params);
+            setPassword(system, user, params);
         }
 
         long tAuth = System.nanoTime();
@@ -199,6 +199,33 @@ public final class Neo4jServer {
         System.out.println("NEO4J_STARTED_MS " + ms + " (dbms " + TimeUnit.NANOSECONDS.toMillis(tBuilt - t0)
                 + " ms, then users/databases " + TimeUnit.NANOSECONDS.toMillis(tAuth - tBuilt) + " ms)");
         return "bolt://" + host + ":" + bolt.getPort();
+    }
+
+    /**
+     * Sets the user's password, also on a kept home where it is already that password: Neo4j refuses
+     * {@code ALTER USER ... SET PASSWORD} to the current password ("Old password and new password cannot be
+     * the same"), so a restart on kept data would fail. In that case only the change-required flag is cleared.
+     */
+    private static void setPassword(GraphDatabaseService system, String user, Map<String, Object> params) {
+        try {
+            system.executeTransactionally(
+                    "ALTER USER " + user + " SET PASSWORD $pw CHANGE NOT REQUIRED", params);
+        } catch (QueryExecutionException e) {
+            if (!isSamePassword(e)) {
+                throw e;
+            }
+            system.executeTransactionally("ALTER USER " + user + " SET PASSWORD CHANGE NOT REQUIRED");
+        }
+    }
+
+    private static boolean isSamePassword(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String msg = t.getMessage();
+            if (msg != null && msg.contains("Old password and new password cannot be the same")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String value(String[] args, int i, String flag) {
