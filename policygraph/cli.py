@@ -83,4 +83,4 @@ def open_configured_store(store_url: str | None, create: bool = False) -> Store:
 
 
 # Register the commands (they import ``main`` from here, so this comes last).
-from policygraph import cli_documents, cli_queries  # noqa: E402,F401  # pyflakes: ignore
+from policygraph import cli_bench, cli_documents, cli_queries  # noqa: E402,F401  # pyflakes: ignore
