@@ -37,3 +37,9 @@ class TooLarge(InputError):
 
 class Busy(PolicyGraphError):
     """Every parse worker is taken for longer than an upload may wait: the API answers 503, try again later."""
+
+
+#: The Neo4j driver retries a failing transaction for 30 s by default, logging each try: a stopped server took
+#: 35 s to report. For `Neo4jStore`'s driver (``max_transaction_retry_time``, ``connection_timeout``):
+NEO4J_RETRY_S = 3.0
+NEO4J_CONNECT_TIMEOUT_S = 5.0

@@ -222,3 +222,19 @@ def test_a_real_server_keeps_answering_reads_while_it_refuses_hostile_uploads(
         status, body, seconds, reads = _upload_while_reading(get, post, name, make(), mime)
     assert status == expected and name in str(body["detail"])
     assert seconds < 10 and max(reads) < 1.0
+
+
+def test_the_worker_never_runs_the_servers_main_script_again(tmp_path: Path) -> None:
+    """multiprocessing re-imports __main__ in its children: a server started by an unguarded script would start
+    again in every parse worker. The script below counts its own runs; it must run once."""
+    script = tmp_path / "unguarded_server.py"
+    script.write_text(
+        "import pathlib\n"
+        f"runs = pathlib.Path({str(tmp_path / 'runs')!r})\n"
+        "runs.write_text(runs.read_text() + 'x' if runs.exists() else 'x')\n"
+        "from policygraph.api.parse_worker import parse_isolated\n"
+        f"tree = parse_isolated(pathlib.Path({str(next(CORPUS_DIR.glob('000_*.txt')))!r}).read_bytes(), 'a.txt')\n"
+        "print(len(tree.measures))\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and int(proc.stdout) > 0, proc.stderr
+    assert (tmp_path / "runs").read_text() == "x"

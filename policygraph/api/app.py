@@ -9,9 +9,11 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from pydantic import BaseModel, ConfigDict
+from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from policygraph.api import docs, problems, routes_analysis, routes_browse, routes_write
+from policygraph.api import docs, parse_worker, problems, routes_analysis, routes_browse, routes_write
 from policygraph.api.deps import Backend
 from policygraph.api.methods import allow_header, allowed_methods
 from policygraph.viz.pages import pages_router
@@ -31,12 +33,11 @@ class Health(BaseModel):
 def create_app(store: Store, settings: ApiSettings | None = None) -> FastAPI:
     """The API over ``store``; ``settings`` default to the environment and config file (``ApiSettings``)."""
     config = settings if settings is not None else ApiSettings.from_config()
-    # The body is counted as it arrives (chunked uploads too) and cut off past the limit and the form's bytes.
     app = FastAPI(title="PolicyGraph", version="1", docs_url=None, redoc_url=None,
-                  max_body_size=config.max_upload_bytes + _MULTIPART_SLACK,
                   description="Chinese policy plans as a graph: measures, the lower-level tasks implementing them, "
                               "the agencies responsible, targets and cited laws. Errors are RFC 9457 "
                               "problem+json. Lists page with limit/cursor and export with format=csv.")
+    parse_worker.start()
     app.state.backend = Backend(store)
     app.state.settings = config
     problems.install(app)
@@ -46,6 +47,7 @@ def create_app(store: Store, settings: ApiSettings | None = None) -> FastAPI:
     app.include_router(pages_router(lambda: store, lock=app.state.backend.lock))
     _health(app)
     docs.install(app)
+    app.add_middleware(_CountedUpload, limit=config.max_upload_bytes + _MULTIPART_SLACK)  # inside the log
     app.middleware("http")(_guard_and_log(config))
     if config.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=config.cors_origins, allow_methods=["*"],
@@ -92,3 +94,33 @@ def _guard_and_log(config: ApiSettings) -> Callable[[Request, Callable[[Request]
         return response
 
     return middleware
+
+
+class _CountedUpload:
+    """Count an upload's body as it arrives and stop reading past ``limit`` (a chunked upload has no
+    Content-Length to refuse it by): the 413 is raised from ``receive`` inside the route's form parsing,
+    which FastAPI passes on to the problem handlers, so nothing past the limit is spooled to disk.
+
+    (FastAPI's own ``max_body_size`` would do the counting, but it answers a plain-text 413 and replaces the
+    problem+json one.)"""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != UPLOAD_PATH:
+            await self.app(scope, receive, send)
+            return
+        total = 0
+
+        async def counted() -> Message:
+            nonlocal total
+            message = await receive()
+            if message["type"] == "http.request":
+                total += len(message.get("body", b""))
+                if total > self.limit:
+                    raise HTTPException(413, f"the upload is over the {self.limit - _MULTIPART_SLACK:,}-byte limit")
+            return message
+
+        await self.app(scope, counted, send)

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import multiprocessing
 import resource
+import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -22,8 +25,17 @@ from policygraph.limits import PARSE_MEMORY_BYTES, PARSE_TIMEOUT_S, PARSE_WORKER
 from policygraph.loaders.model import PlanTree
 
 _CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["policygraph.loaders.parse"])
+_CONTEXT.set_forkserver_preload(["policygraph.api.parse_warmup"])
 _SLOTS = threading.BoundedSemaphore(PARSE_WORKERS)
+_LAUNCH = threading.Lock()
+
+
+def start() -> None:
+    """Start the fork server in the background (it imports and warms the parser, ~2 s), so the first upload
+    does not wait for it; idempotent."""
+    from multiprocessing import forkserver
+
+    threading.Thread(target=forkserver.ensure_running, name="policygraph-parse-start", daemon=True).start()
 
 
 def parse_isolated(data: bytes, name: str, memory_bytes: int = PARSE_MEMORY_BYTES,
@@ -43,7 +55,8 @@ def _run_child(data: bytes, name: str, memory_bytes: int, timeout_s: float, dead
     receiver, sender = _CONTEXT.Pipe(duplex=False)
     child = _CONTEXT.Process(target=_child_main, args=(sender, data, name, memory_bytes, timeout_s),
                              name="policygraph-parse", daemon=True)
-    child.start()
+    with _LAUNCH, _main_hidden():
+        child.start()
     sender.close()
     try:
         if not receiver.poll(max(0.0, deadline - time.monotonic())):
@@ -61,6 +74,24 @@ def _run_child(data: bytes, name: str, memory_bytes: int, timeout_s: float, dead
             child.kill()
         child.join(5)
     return _answer(message, name, memory_bytes)
+
+
+@contextmanager
+def _main_hidden() -> Iterator[None]:
+    """Launch a child without it running the server's main script again.
+
+    multiprocessing re-imports ``__main__`` (by file or module name) in each child, to find functions defined
+    there. Ours live in this module, and a server started by an unguarded script (or from stdin) would be
+    started again in the child, or fail. Hidden only while ``start()`` sends the launch data, under a lock."""
+    main = sys.modules["__main__"]
+    saved: dict[str, Any] = {key: main.__dict__[key] for key in ("__file__", "__spec__") if key in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__dict__["__spec__"] = None
+    try:
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)
 
 
 def _answer(message: tuple[Any, ...], name: str, memory_bytes: int) -> PlanTree:
