@@ -243,3 +243,31 @@ def test_a_file_that_is_no_graph_database_is_refused_by_read_commands(tmp_path: 
     sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
     with pytest.raises(StoreError, match="not a PolicyGraph graph database"):
         open_store(f"sqlite:///{other}", create=False)
+
+
+# ---- stores written before shared facts had owners -------------------------------------------------------------
+def write_as_schema_1(store: Store, fragments: Iterable[Fragment]) -> Store:
+    """The fragments written as the first schema stored them (each shared edge owned by its last writer, no
+    owner records), and the store reopened, as an upgraded program would find it."""
+    for f in fragments:
+        legacy = [e.model_copy(update={"doc": f.plan_id}) if e.doc is None else e for e in f.edges]
+        store.write_fragment(f.model_copy(update={"edges": legacy}))
+    if isinstance(store, SqliteStore):
+        store.db.executescript("DROP TABLE owners; DROP TABLE alignments; "
+                               "UPDATE meta SET value = '1' WHERE key = 'schema_version';")
+    else:
+        for q in ("MATCH (o:Owner) DELETE o", "MATCH (c:Sequence {name: 'schema'}) DELETE c"):
+            store.driver.execute_query(q)  # type: ignore[attr-defined]
+    return reopen(store)
+
+
+def test_a_store_written_by_the_first_schema_is_upgraded_by_its_first_write(
+        store: Store, corpus: dict[str, Fragment], reference: Reference, tmp_path: Path) -> None:
+    second = hongqi_2024(tmp_path)
+    old = write_as_schema_1(store, [*corpus.values(), second])
+    try:
+        assert old.aligned_versions() == {}  # readable before the upgrade, and opening it wrote nothing
+        assert old.delete_document(second.plan_id)
+        assert old.export() == reference(corpus.values()).export()
+    finally:
+        old.close()

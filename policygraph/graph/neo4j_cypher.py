@@ -120,22 +120,30 @@ SCHEMA_VERSION = 2
 GET_SCHEMA_VERSION = "MATCH (c:Sequence {name: 'schema'}) RETURN c.value AS value"
 SET_SCHEMA_VERSION = "MERGE (c:Sequence {name: 'schema'}) SET c.value = $value"
 # Data written before schema 2 kept one copy of a shared edge, owned by its last writer, and no owners of
-# shared nodes: give each shared edge its writer, and each shared node the documents whose edges touch it.
+# shared nodes. As in the sqlite store's upgrade: a shared node is credited to every document whose own edges
+# touch it, a shared edge to the owners of its source and its target to the same owners, up the chain of
+# places; an edge left without owners keeps its last writer.
+_OWNER_OF_NODE = ("SET {v}.kind = 'node', {v}.label = [l IN labels({n}) WHERE l <> 'Node'][0], "
+                  "{v}.props_json = {n}.props_json")
+_SHARED_EDGE = ("MATCH (s:Node)-[r]->(t:Node) WHERE s.doc IS NULL AND t.doc IS NULL "
+                "AND type(r) <> 'DERIVES_FROM'")
 UPGRADE_FROM_1 = [
-    """MATCH (s:Node)-[r]->(t:Node) WHERE s.doc IS NULL AND t.doc IS NULL AND r.doc IS NOT NULL
-       MERGE (o:Owner {item: r.id, doc: r.doc})
-       SET o.kind = 'edge', o.label = type(r), o.source = s.id, o.target = t.id, o.props_json = r.props_json
-       SET r.doc = null""",
-    """MATCH (n:Node)-[r]-() WHERE n.doc IS NULL AND r.doc IS NOT NULL AND type(r) <> 'DERIVES_FROM'
-       WITH n, collect(DISTINCT r.doc) AS docs
-       UNWIND docs AS doc
-       MERGE (o:Owner {item: n.id, doc: doc})
-       SET o.kind = 'node', o.label = [l IN labels(n) WHERE l <> 'Node'][0], o.props_json = n.props_json""",
-    """MATCH (e:Owner {kind: 'edge'})
-       UNWIND [e.source, e.target] AS id
-       MATCH (n:Node {id: id})
-       MERGE (o:Owner {item: id, doc: e.doc})
-       SET o.kind = 'node', o.label = [l IN labels(n) WHERE l <> 'Node'][0], o.props_json = n.props_json""",
+    f"""MATCH (n:Node)-[r]-(m:Node) WHERE n.doc IS NULL AND m.doc IS NOT NULL AND r.doc IS NOT NULL
+          AND type(r) <> 'DERIVES_FROM'
+        WITH n, collect(DISTINCT r.doc) AS docs
+        UNWIND docs AS doc
+        MERGE (o:Owner {{item: n.id, doc: doc}}) {_OWNER_OF_NODE.format(v="o", n="n")}""",
+    *[f"""{_SHARED_EDGE}
+          MATCH (o:Owner {{item: s.id}})
+          WITH r, s, t, collect(DISTINCT o.doc) AS docs
+          UNWIND docs AS doc
+          MERGE (x:Owner {{item: r.id, doc: doc}})
+          SET x.kind = 'edge', x.label = type(r), x.source = s.id, x.target = t.id, x.props_json = r.props_json
+          MERGE (y:Owner {{item: t.id, doc: doc}}) {_OWNER_OF_NODE.format(v="y", n="t")}""" for _ in range(4)],
+    f"""{_SHARED_EDGE} AND r.doc IS NOT NULL AND NOT EXISTS {{ MATCH (:Owner {{item: r.id}}) }}
+        MERGE (x:Owner {{item: r.id, doc: r.doc}})
+        SET x.kind = 'edge', x.label = type(r), x.source = s.id, x.target = t.id, x.props_json = r.props_json""",
+    f"""{_SHARED_EDGE} AND r.doc IS NOT NULL SET r.doc = null""",
 ]
 
 # ---- which plan pairs are aligned at which versions ------------------------------------------------------------

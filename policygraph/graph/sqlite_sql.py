@@ -39,21 +39,30 @@ CREATE INDEX IF NOT EXISTS alignments_target ON alignments(target_plan);
 HAS_TABLE = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
 
 # Schema 1 kept one copy of a shared edge, owned by its last writer, and no owners of shared nodes. The
-# upgrade gives every shared edge its writer as owner and every shared node the documents whose edges touch
-# it (the earlier writers of a shared edge are not recorded anywhere, so they cannot be recovered).
+# upgrade credits a shared node to every document whose own edges touch it (an agency to the plans it is
+# responsible in, a place to the plans issued there), a shared edge to the owners of its source (an agency's
+# BELONGS_TO, a place's WITHIN), and that edge's target to the same owners, up the chain of places; an edge
+# left without owners keeps its last writer. Each document's own version of a shared node was not kept, so
+# every owner gets the stored one.
+_SHARED_EDGES = """FROM edges e JOIN nodes s ON s.id = e.source JOIN nodes t ON t.id = e.target
+       WHERE s.doc IS NULL AND t.doc IS NULL AND e.type <> 'DERIVES_FROM'"""
 UPGRADE_FROM_1 = [
-    """INSERT OR IGNORE INTO owners(item, doc, kind, label, source, target, props)
-       SELECT e.id, e.doc, 'edge', e.type, e.source, e.target, e.props FROM edges e
-       JOIN nodes s ON s.id = e.source JOIN nodes t ON t.id = e.target
-       WHERE s.doc IS NULL AND t.doc IS NULL AND e.doc IS NOT NULL""",
-    """UPDATE edges SET doc = NULL WHERE id IN (SELECT item FROM owners WHERE kind = 'edge')""",
-    """INSERT OR IGNORE INTO owners(item, doc, kind, label, source, target, props)
-       SELECT n.id, x.doc, 'node', n.label, NULL, NULL, n.props FROM nodes n
-       JOIN (SELECT source AS id, doc FROM edges WHERE doc IS NOT NULL AND type <> 'DERIVES_FROM'
-             UNION SELECT target, doc FROM edges WHERE doc IS NOT NULL AND type <> 'DERIVES_FROM'
-             UNION SELECT source, doc FROM owners WHERE kind = 'edge'
-             UNION SELECT target, doc FROM owners WHERE kind = 'edge') x ON x.id = n.id
-       WHERE n.doc IS NULL""",
+    *(f"""INSERT OR IGNORE INTO owners(item, doc, kind, label, source, target, props)
+          SELECT n.id, e.doc, 'node', n.label, NULL, NULL, n.props
+          FROM edges e JOIN nodes n ON n.id = e.{end}
+          JOIN nodes s ON s.id = e.source JOIN nodes t ON t.id = e.target
+          WHERE n.doc IS NULL AND e.doc IS NOT NULL AND e.type <> 'DERIVES_FROM'
+            AND (s.doc IS NOT NULL OR t.doc IS NOT NULL)""" for end in ("source", "target")),
+    *[q for _ in range(4) for q in (
+        f"""INSERT OR IGNORE INTO owners(item, doc, kind, label, source, target, props)
+            SELECT e.id, o.doc, 'edge', e.type, e.source, e.target, e.props
+            {_SHARED_EDGES.replace("FROM edges e", "FROM edges e JOIN owners o ON o.item = e.source")}""",
+        f"""INSERT OR IGNORE INTO owners(item, doc, kind, label, source, target, props)
+            SELECT t.id, o.doc, 'node', t.label, NULL, NULL, t.props
+            {_SHARED_EDGES.replace("FROM edges e", "FROM edges e JOIN owners o ON o.item = e.id")}""")],
+    f"""INSERT OR IGNORE INTO owners(item, doc, kind, label, source, target, props)
+        SELECT e.id, e.doc, 'edge', e.type, e.source, e.target, e.props {_SHARED_EDGES} AND e.doc IS NOT NULL""",
+    f"""UPDATE edges SET doc = NULL WHERE id IN (SELECT e.id {_SHARED_EDGES})""",
 ]
 
 SET_META = "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)"

@@ -105,6 +105,8 @@ class SqliteStore(Store):
                 db.execute(statement)
         db.execute(sql.SET_META, ("schema_version", sql.SCHEMA_VERSION))
         self._schema = sql.SCHEMA_VERSION
+        self._version = -1
+        self._refresh()  # the upgrade changed rows the in-memory graph holds
 
     @classmethod
     def from_url(cls, url: str, create: bool = True) -> SqliteStore:
