@@ -238,3 +238,16 @@ def test_the_worker_never_runs_the_servers_main_script_again(tmp_path: Path) -> 
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and int(proc.stdout) > 0, proc.stderr
     assert (tmp_path / "runs").read_text() == "x"
+
+
+def test_when_every_parse_worker_is_busy_an_upload_is_503_after_its_wait(graph: Store,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from policygraph.api import parse_worker
+
+    taken = threading.BoundedSemaphore(1)
+    taken.acquire()  # the only slot, held by a parse that never ends
+    monkeypatch.setattr(parse_worker, "_SLOTS", taken)
+    busy = TestClient(create_app(graph, ApiSettings(tokens={TOKEN: "attacker"}, parse_timeout_s=0.5)))
+    start = time.perf_counter()
+    r = busy.post(f"{API}/documents", headers=AUTH, files={"file": ("a.txt", b"x", "text/plain")})
+    assert r.status_code == 503 and r.json()["title"] == "Busy" and time.perf_counter() - start < 5

@@ -42,11 +42,10 @@ def parse_isolated(data: bytes, name: str, memory_bytes: int = PARSE_MEMORY_BYTE
                    timeout_s: float = PARSE_TIMEOUT_S) -> PlanTree:
     """``parse_upload(data, name)`` in a worker process that may use ``memory_bytes`` more than it starts with
     and run ``timeout_s`` seconds; raises InputError (TooLarge for a size limit) like the parser does."""
-    deadline = time.monotonic() + timeout_s
     if not _SLOTS.acquire(timeout=timeout_s):
         raise Busy(f"{PARSE_WORKERS} uploads are being parsed; try again in a minute")
-    try:
-        return _run_child(data, name, memory_bytes, timeout_s, deadline)
+    try:  # the parse's own time starts once it has a slot
+        return _run_child(data, name, memory_bytes, timeout_s, time.monotonic() + timeout_s)
     finally:
         _SLOTS.release()
 
