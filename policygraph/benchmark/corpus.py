@@ -7,9 +7,9 @@ layout and file format of its own (``render``, ``formats``), and every task's or
 streams to disk; every random choice comes from a generator seeded by the run's seed and the plan's place and
 year, so the same seed gives the same bytes.
 
-    >>> summary = generate("S", 7, Path("/tmp/pg-bench-S"))          # doctest: +SKIP
+    >>> summary = generate("S", 0, Path("/tmp/pg-bench-S"))          # doctest: +SKIP
     >>> summary.plans, summary.tasks                                  # doctest: +SKIP
-    (91, 5203)
+    (99, 6295)
 """
 from __future__ import annotations
 
