@@ -217,3 +217,19 @@ def test_the_function_list_covers_the_domains_of_real_plans() -> None:
 ])
 def test_each_new_domain_is_reached_from_a_written_name(written: str, function: str) -> None:
     assert one(written + "负责", SHANGHAI).functions == [function]
+
+
+@pytest.mark.parametrize("place, statement, expected", [
+    ("西藏自治区", "自治区市场监管局牵头，自治区卫生健康委配合",
+     [("西藏自治区市场监督管理局", "province", "lead"), ("西藏自治区卫生健康委员会", "province", "support")]),
+    ("阿里地区", "地区市场监管局负责", [("阿里地区市场监督管理局", "city", "responsible")]),
+    ("长阳土家族自治县", "自治县农业农村局负责", [("长阳土家族自治县农业农村局", "county", "responsible")]),
+])
+def test_level_words_longer_than_one_character_name_the_place_once(place: str, statement: str,
+                                                                    expected: list[tuple[str, str, str]]) -> None:
+    from policygraph.loaders.jurisdictions import resolve
+
+    plan = resolve(place)
+    assert plan is not None
+    found = parse_responsibility(statement, 0, plan) or []
+    assert [(a.name, a.level, a.role) for a in found] == expected

@@ -108,9 +108,22 @@ def _candidates(item: str, vocab: Vocabulary, places: tuple[str, ...]) -> list[t
                 rest, place, changed = rest[len(name):], name, True
                 out.append((rest, None, place))
                 break
-    if rest and rest[0] in vocab.prefixes and len(rest) > 1:
-        out.append((rest[1:], rest[0], place))
+    # Level words: one character (县自然资源局) or more (自治区市场监管局 in a 西藏 plan, 地区… in 阿里地区's).
+    for prefix in _prefixes_longest_first(vocab):
+        if rest.startswith(prefix) and len(rest) > len(prefix):
+            out.append((rest[len(prefix):], prefix, place))
+            break
     return out
+
+
+def _prefixes_longest_first(vocab: Vocabulary) -> list[str]:
+    found = _PREFIX_ORDER.get(id(vocab))
+    if found is None:
+        found = _PREFIX_ORDER[id(vocab)] = sorted(vocab.prefixes, key=len, reverse=True)
+    return found
+
+
+_PREFIX_ORDER: dict[int, list[str]] = {}
 
 
 def _read_one(item: str, vocab: Vocabulary, places: tuple[str, ...], group: str,
