@@ -21,6 +21,11 @@ class InputError(PolicyGraphError):
         super().__init__(f"{path}: {problem}")
 
 
+class TooLarge(InputError):
+    """A document over one of the size limits of ``policygraph.limits``: the API answers 413, the CLI one line and
+    exit status 2."""
+
+
 class NotFound(PolicyGraphError):
     """A node, plan or reference that the store does not hold."""
 
@@ -43,3 +48,7 @@ class StoreError(PolicyGraphError):
 
 class ConfigError(PolicyGraphError):
     """A setting is missing or wrong (no token configured, bad credentials file)."""
+
+
+class Busy(PolicyGraphError):
+    """Every parse worker is taken for longer than an upload may wait: the API answers 503, try again later."""

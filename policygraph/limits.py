@@ -6,8 +6,6 @@ exit status 2) and for ``POST /api/v1/documents`` (413 for a size, 422 for anyth
 """
 from __future__ import annotations
 
-from policygraph.errors import InputError, PolicyGraphError
-
 #: A document file or upload may hold at most this many bytes: 20 MB, decimal (20,000,000 bytes, not 20 MiB).
 #: 20,000,000 is read; 20,000,001 is refused (HTTP 413) before it is parsed.
 MAX_UPLOAD_BYTES = 20_000_000
@@ -29,14 +27,6 @@ PARSE_MEMORY_BYTES = 2 * 1024 ** 3
 PARSE_TIMEOUT_S = 60.0
 #: ... and at most this many parses run at once; further uploads wait up to PARSE_TIMEOUT_S for a slot.
 PARSE_WORKERS = 2
-
-
-class TooLarge(InputError):
-    """A document over one of the size limits above: the API answers 413, the CLI one line and exit 2."""
-
-
-class Busy(PolicyGraphError):
-    """Every parse worker is taken for longer than an upload may wait: the API answers 503, try again later."""
 
 
 #: The Neo4j driver retries a failing transaction for 30 s by default, logging each try: a stopped server took

@@ -22,7 +22,8 @@ from policygraph.api import ApiSettings, create_app
 from policygraph.errors import InputError
 from policygraph.graph.sqlite_store import SqliteStore
 from policygraph.graph.store import Store
-from policygraph.limits import MAX_DOCX_EXPANDED_BYTES, MAX_HTML_DEPTH, TooLarge
+from policygraph.errors import TooLarge
+from policygraph.limits import MAX_DOCX_EXPANDED_BYTES, MAX_HTML_DEPTH
 from policygraph.loaders.decoding import decode_bytes
 
 TOKEN = "hostile-test-token"

@@ -20,8 +20,8 @@ from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from typing import Any
 
-from policygraph.errors import InputError
-from policygraph.limits import PARSE_MEMORY_BYTES, PARSE_TIMEOUT_S, PARSE_WORKERS, Busy, TooLarge
+from policygraph.errors import Busy, InputError, TooLarge
+from policygraph.limits import PARSE_MEMORY_BYTES, PARSE_TIMEOUT_S, PARSE_WORKERS
 from policygraph.loaders.model import PlanTree
 
 _CONTEXT = multiprocessing.get_context("forkserver")

@@ -16,8 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from policygraph.api.methods import allow_header, allowed_methods
-from policygraph.errors import Ambiguous, ConfigError, Conflict, InputError, NotFound, PolicyGraphError, StoreError
-from policygraph.limits import Busy, TooLarge
+from policygraph.errors import (Ambiguous, Busy, ConfigError, Conflict, InputError, NotFound, PolicyGraphError,
+                                StoreError, TooLarge)
 
 
 MEDIA_TYPE = "application/problem+json"

@@ -11,8 +11,6 @@ from policygraph.api.deps import Backend, backend, reviewer, settings
 from policygraph.api.parse_worker import parse_isolated
 from policygraph.api.problems import responses
 from policygraph.api.settings import ApiSettings
-from policygraph.graph.store import Store
-from policygraph.loaders.model import PlanTree
 from policygraph.queries.documents import Deleted, DocumentSummary
 from policygraph.queries.review import LinkView
 
@@ -60,26 +58,7 @@ def upload(file: UploadFile = File(description=".txt (UTF-8 or GB18030), .docx, 
     # Parsed in a worker process without the store lock (reads go on); the lock is held only to write.
     tree = parse_isolated(data, file.filename or "upload.txt", memory_bytes=config.parse_memory_bytes,
                           timeout_s=config.parse_timeout_s)
-    return b.ask(_write_parsed, tree)
-
-
-def _write_parsed(store: Store, tree: PlanTree) -> DocumentSummary:
-    """Write and align a parsed upload: ``queries.documents.load_document`` after its parse step.
-
-    Kept here until ``queries.documents`` offers that step on its own (``load_parsed(store, tree)``)."""
-    from policygraph.align.run import align_plans
-    from policygraph.graph.model import build_fragment
-
-    result = store.write_fragment(build_fragment(tree))
-    links = 0 if result.status == "unchanged" else align_plans(store, [tree.plan.id]).links
-    tasks = [m for m in tree.measures if m.kind == "task"]
-    j = tree.plan.jurisdiction
-    return DocumentSummary(plan_id=tree.plan.id, title=tree.plan.title, status=result.status, jurisdiction=j.name,
-                           level=j.level, year=tree.plan.year, source_format=tree.plan.source_format,
-                           measures=len(tree.measures), tasks=len(tasks),
-                           agencies=sum(len(m.agencies) for m in tasks),
-                           indicators=sum(len(m.indicators) for m in tasks),
-                           citations=sum(len(m.citations) for m in tasks), links=links)
+    return b.ask(q.load_parsed, tree)
 
 
 @router.delete("/documents/{plan}", response_model=Deleted, tags=["documents"])

@@ -32,8 +32,8 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from policygraph.errors import InputError
-from policygraph.limits import MAX_DOCX_EXPANDED_BYTES, MAX_DOCX_PARTS, MAX_HTML_DEPTH, MAX_UPLOAD_BYTES, TooLarge
+from policygraph.errors import InputError, TooLarge
+from policygraph.limits import MAX_DOCX_EXPANDED_BYTES, MAX_DOCX_PARTS, MAX_HTML_DEPTH, MAX_UPLOAD_BYTES
 from policygraph.loaders.tables import task_table_lines
 
 #: The size limit, the same number the API uses (see ``policygraph.limits``).

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from policygraph.errors import NotFound
 from policygraph.graph.model import build_fragment
 from policygraph.graph.store import Store
+from policygraph.loaders.model import PlanTree
 from policygraph.loaders.parse import parse_upload
 
 
@@ -44,9 +45,14 @@ class Deleted(BaseModel):
 
 def load_document(store: Store, data: bytes, filename: str) -> DocumentSummary:
     """Parse an uploaded file, write it, align it; raises InputError with the parser's message when unreadable."""
+    return load_parsed(store, parse_upload(data, filename))
+
+
+def load_parsed(store: Store, tree: PlanTree) -> DocumentSummary:
+    """Write an already-parsed document and align it (the API parses uploads in a worker process, then calls this
+    under the store lock, so reads never wait for a parse)."""
     from policygraph.align.run import align_plans  # the aligner is heavy; only uploads need it
 
-    tree = parse_upload(data, filename)
     result = store.write_fragment(build_fragment(tree))
     links = 0 if result.status == "unchanged" else align_plans(store, [tree.plan.id]).links
     tasks = [m for m in tree.measures if m.kind == "task"]
