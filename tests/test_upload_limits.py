@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from policygraph import limits
+from policygraph import errors, limits
 from policygraph.api import ApiSettings, create_app
 from policygraph.errors import InputError
 from policygraph.graph.store import Store
@@ -29,8 +29,8 @@ def test_the_parser_and_the_api_use_the_same_documented_number() -> None:
 def test_the_parser_reads_20000000_bytes_and_refuses_one_more_as_too_large() -> None:
     with pytest.raises(InputError) as at_limit:  # read, then refused for what it is (binary), not its size
         decoding.decode_bytes(b"\x00" * LIMIT, "at-limit.txt")
-    assert not isinstance(at_limit.value, limits.TooLarge)
-    with pytest.raises(limits.TooLarge, match="20,000,000-byte limit"):
+    assert not isinstance(at_limit.value, errors.TooLarge)
+    with pytest.raises(errors.TooLarge, match="20,000,000-byte limit"):
         decoding.decode_bytes(b"\x00" * (LIMIT + 1), "over.txt")
 
 
