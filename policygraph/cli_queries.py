@@ -221,7 +221,8 @@ def serve(store_url: str | None, host: str, port: int) -> None:
     from policygraph.api import ApiSettings, create_app
 
     settings = ApiSettings.from_config()
-    with open_configured_store(store_url) as store:
+    # The server may start on an empty store: uploads fill it (read commands refuse a store that does not exist).
+    with open_configured_store(store_url, create=True) as store:
         logging.basicConfig(level=logging.INFO, format="%(message)s")
         app = create_app(store, settings)
         click.echo(f"PolicyGraph on http://{host}:{port}/ (pages), API http://{host}:{port}/api/v1, docs http://{host}:{port}/docs")

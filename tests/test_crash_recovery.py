@@ -148,6 +148,7 @@ def test_loading_with_no_align_leaves_the_pairs_for_the_next_load(store: Store, 
 
 
 @pytest.mark.slow
+@pytest.mark.soak
 @pytest.mark.timeout(1500)
 def test_soak_ten_loads_killed_at_random_moments_each_finished_by_a_rerun(store: Store, tmp_path: Path) -> None:
     folder = sample_copy(tmp_path / "docs", versions=3)

@@ -42,7 +42,11 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     """Files named directly, plus supported files under folders (recursively), in a stable order."""
     out: list[Path] = []
     for p in paths:
-        if p.is_dir():
+        try:
+            is_dir = p.is_dir()
+        except OSError:  # a name too long for the file system: reported and skipped by the parser, one line
+            is_dir = False
+        if is_dir:
             out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES))
         else:
             out.append(p)

@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 import neo4j
 from neo4j.exceptions import DriverError, Neo4jError
 
-from policygraph import config
+from policygraph import config, limits
 from policygraph.errors import NotFound, StoreError
 from policygraph.graph import neo4j_cypher as cy
 from policygraph.graph.model import EDGE_TYPES, NODE_LABELS, Edge, Fragment, Node, canonical_json
@@ -53,7 +53,11 @@ class Neo4jStore(Store):
             # SCHEMA notes come from IF NOT EXISTS. Neither helps a user, and the driver would log each one.
             quiet = [neo4j.NotificationDisabledClassification.UNRECOGNIZED,
                      neo4j.NotificationDisabledClassification.SCHEMA]
-            self.driver = neo4j.GraphDatabase.driver(uri, auth=auth, notifications_disabled_classifications=quiet)
+            # Fail fast when the server is down: the driver's defaults retry for 30 s, logging every try.
+            self.driver = neo4j.GraphDatabase.driver(
+                uri, auth=auth, notifications_disabled_classifications=quiet,
+                max_transaction_retry_time=limits.NEO4J_RETRY_S, connection_timeout=limits.NEO4J_CONNECT_TIMEOUT_S,
+                connection_acquisition_timeout=2 * limits.NEO4J_CONNECT_TIMEOUT_S)
             try:
                 self.driver.verify_connectivity()
                 self._ensure_schema()
