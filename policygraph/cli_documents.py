@@ -209,10 +209,15 @@ def export(store_url: str | None, fmt: str, output: Path | None) -> None:
 @STORE_OPTION
 @click.option("--plan", "plans", multiple=True, metavar="PLAN_ID", help="Align only pairs touching this plan (repeatable).")
 @click.option("--threshold", type=float, default=None, help="Score above which a link is kept (default: calibrated).")
-def align(store_url: str | None, plans: tuple[str, ...], threshold: float | None) -> None:
+@click.option("--scope", type=click.Choice(["auto", "within", "cross"]), default="auto", show_default=True,
+              help="Which higher plans a lower plan is compared with: within = those of its own chain (its city, "
+                   "its province, the nation); cross = every higher plan; auto = within, and cross only for a plan "
+                   "whose chain has no higher plan in the store. Pairs the scope leaves out lose their inferred links.")
+def align(store_url: str | None, plans: tuple[str, ...], threshold: float | None, scope: str) -> None:
     """Infer DERIVES_FROM links from lower-level tasks to the higher-level measures they implement."""
-    from policygraph.align.run import align_plans
+    from policygraph.align.run import Scope, align_plans
 
+    chosen: Scope = scope  # type: ignore[assignment]
     with open_configured_store(store_url) as store:
         if sys.stderr.isatty():
             from rich.progress import Progress
@@ -220,9 +225,9 @@ def align(store_url: str | None, plans: tuple[str, ...], threshold: float | None
             with Progress(transient=True) as bar:
                 task = bar.add_task("aligning", total=None)
                 result = align_plans(store, list(plans) or None, threshold,
-                                     lambda s: bar.update(task, advance=1, description=s[:40]))
+                                     lambda s: bar.update(task, advance=1, description=s[:40]), scope=chosen)
         else:
-            result = align_plans(store, list(plans) or None, threshold)
+            result = align_plans(store, list(plans) or None, threshold, scope=chosen)
     click.echo(result.line())
 
 
