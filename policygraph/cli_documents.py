@@ -130,6 +130,13 @@ def _print_layout_report(data: dict[str, object], corpus: Path, as_json: bool) -
     for d in report.documents:
         for problem in d.problems:
             click.echo(f"    {d.doc}: {problem}")
+    a = overall.agencies
+    click.echo(f"overall: {refused} of {len(report.documents)} refused, header {overall.header.right}/"
+               f"{overall.header.total}, structure exact {exact}/{len(report.documents)}, task units found "
+               f"{overall.units_found.right}/{overall.units_found.total}, agencies P/R/F1 {a.precision:.3f}/"
+               f"{a.recall:.3f}/{a.f1:.3f}, functions {overall.functions.rate:.3f}, names {overall.names.rate:.3f}, "
+               f"levels {overall.levels.rate:.3f}, indicator F1 {overall.indicators.f1:.3f}, "
+               f"citation F1 {overall.citations.f1:.3f}")
 
 
 @main.command()
