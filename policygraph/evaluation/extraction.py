@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,14 +38,19 @@ class Score:
         return self.true_pos / self.expected if self.expected else 1.0
 
     def add(self, predicted: list[Hashable], expected: list[Hashable], where: str) -> None:
-        p, e = Counter(predicted), Counter(expected)
-        self.true_pos += sum((p & e).values())
-        self.predicted += sum(p.values())
-        self.expected += sum(e.values())
-        for key in (e - p).elements():
-            self.misses.append(f"{where}: missing {key}")
-        for key in (p - e).elements():
-            self.misses.append(f"{where}: unexpected {key}")
+        matched, missing, unexpected = compare_multisets(expected, predicted)
+        self.true_pos += matched
+        self.predicted += len(predicted)
+        self.expected += len(expected)
+        self.misses.extend(f"{where}: missing {key}" for key in missing)
+        self.misses.extend(f"{where}: unexpected {key}" for key in unexpected)
+
+
+def compare_multisets(expected: Iterable[Hashable], predicted: Iterable[Hashable]
+                      ) -> tuple[int, list[Hashable], list[Hashable]]:
+    """How many predictions match the gold (as multisets), and the gold left unmatched and the predictions left over."""
+    e, p = Counter(expected), Counter(predicted)
+    return sum((e & p).values()), list((e - p).elements()), list((p - e).elements())
 
 
 def _agency_key(a: dict[str, Any]) -> Hashable:

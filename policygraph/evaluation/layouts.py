@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from policygraph.errors import InputError, PolicyGraphError
+from policygraph.evaluation.extraction import compare_multisets
 from policygraph.loaders.model import AgencyRef, Indicator, Measure, PlanTree
 from policygraph.loaders.normalising import normalise
 from policygraph.loaders.parse import parse_file
@@ -258,14 +259,13 @@ def _score_units(units: list[dict[str, Any]], tree: PlanTree, score: DocumentSco
 
 def _score_multiset(target: F1, expected: Iterable[Hashable], predicted: Iterable[Hashable], score: DocumentScore,
                     where: str, what: str) -> None:
-    e, p = Counter(expected), Counter(predicted)
-    target.true_pos += sum((e & p).values())
-    target.expected += sum(e.values())
-    target.predicted += sum(p.values())
-    for key in (e - p).elements():
-        score.problems.append(f"{where}: missing {what} {key}")
-    for key in (p - e).elements():
-        score.problems.append(f"{where}: unexpected {what} {key}")
+    expected, predicted = list(expected), list(predicted)
+    matched, missing, unexpected = compare_multisets(expected, predicted)
+    target.true_pos += matched
+    target.expected += len(expected)
+    target.predicted += len(predicted)
+    score.problems.extend(f"{where}: missing {what} {key}" for key in missing)
+    score.problems.extend(f"{where}: unexpected {what} {key}" for key in unexpected)
 
 
 def _plain(name: str) -> str:

@@ -28,7 +28,8 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-Span = tuple[int, int]
+from policygraph.loaders.spans import Span, merge_spans
+
 
 _MARKUP_GAP = re.compile(r"[\s*_~`#>\[\]!\\+\-=|<>]*")
 _NON_SPACE = re.compile(r"[^\s]+")
@@ -101,7 +102,7 @@ def markup_spans(text: str) -> list[Span]:
             spans.extend(_tags(text, starts[first], _line_end(text, starts, last)))
         elif tok.type == "inline" and tok.children:
             spans.extend(_InlineAligner(text, starts[first], _line_end(text, starts, last)).run(tok.children))
-    return _merge(spans)
+    return merge_spans(spans)
 
 
 def _line_end(text: str, starts: list[int], line: int) -> int:
@@ -124,18 +125,6 @@ def _tags(text: str, a: int, b: int) -> list[Span]:
 def _without_breaks(text: str, a: int, b: int) -> list[Span]:
     """The non-whitespace runs of text[a:b]: deletions never remove a line break (or spaces, left to layout)."""
     return [(a + m.start(), a + m.end()) for m in _NON_SPACE.finditer(text[a:b])]
-
-
-def _merge(spans: list[Span]) -> list[Span]:
-    out: list[Span] = []
-    for a, b in sorted(spans):
-        if a >= b:
-            continue
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out
 
 
 class _InlineAligner:

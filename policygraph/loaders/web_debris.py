@@ -13,13 +13,14 @@ spans returned here (line breaks excepted, so line numbers hold) and keeps its o
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 import tomllib
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-Span = tuple[int, int]
+from policygraph.loaders.spans import Span, merge_spans
+
 
 _MAX_VALUE_CHARS = 40  # a value on its own line is short: a date, a count, a body's name
 _MAX_PIECE_CHARS = 15  # one breadcrumb piece: 首页, 改革政策, 政府信息公开
@@ -126,7 +127,7 @@ def debris_spans(text: str) -> list[Span]:
             if rows[j].text:
                 spans.append((rows[j].start, rows[j].end))
         i += max(taken, 1)
-    return _merge(spans)
+    return merge_spans(spans)
 
 
 def _unmarked(s: str, v: _Vocab) -> str:
@@ -199,15 +200,3 @@ def _is_file_or_url(s: str, v: _Vocab) -> bool:
         return True
     core = _SIZE.sub("", s).lower()
     return len(s) <= _MAX_FILE_LINE and "。" not in s and core.endswith(v.suffixes) and len(core) > 4
-
-
-def _merge(spans: list[Span]) -> list[Span]:
-    out: list[Span] = []
-    for a, b in sorted(spans):
-        if a >= b:
-            continue
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out
