@@ -1,0 +1,82 @@
+"""The benchmark harness in smoke mode (issue 10): one run on a cut of size S, both stores side by side.
+
+Benchmarks are not tests: nothing here asserts a timing, only that the report has every figure for every store,
+the Neo4j/embedded ratios, the truth-based alignment scores and the Markdown table. The run is cut to the first
+five documents (the nation, 上海市 and three of its districts) to stay well under a minute with both stores; the
+Neo4j half runs when the test run provides NEO4J_URI, like the other store tests.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from policygraph.benchmark import generate
+from policygraph.benchmark.queryset import QUERIES
+from policygraph.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+STEPS = {"parse", "load", "align", "open", "query cold", "query warm", "queries", "api"}
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str, list[str]]:  # type: ignore[type-arg]
+    work = tmp_path_factory.mktemp("bench")
+    generate("S", 0, work / "corpus", ROOT / "data" / "corpus")
+    stores = ["sqlite", "neo4j"] if os.environ.get("NEO4J_URI") else ["sqlite"]
+    (work / "BENCHMARKS.md").write_text("# Benchmarks\n", encoding="utf-8")
+    result = CliRunner().invoke(main, [
+        "bench", "run", "--size", "S", "--stores", ",".join(stores), "--smoke", "--corpus", str(work / "corpus"),
+        "--workdir", str(work), "--max-plans", "5", "--api-seconds", "1", "--budget", "120",
+        "--out", str(work / "BENCHMARKS.md"), "--json", str(work / "report.json")])
+    assert result.exit_code == 0, result.output
+    report = json.loads((work / "report.json").read_text(encoding="utf-8"))
+    return report, (work / "BENCHMARKS.md").read_text(encoding="utf-8"), stores
+
+
+def test_every_step_ran_to_the_end_on_every_store(run: tuple[dict, str, list[str]]) -> None:  # type: ignore[type-arg]
+    report, _, stores = run
+    assert report["stopped"] == []
+    assert report["stores"] == stores
+    assert {f["step"] for f in report["figures"]} == STEPS
+    for f in report["figures"]:
+        for s in stores:
+            v = f["values"][s]
+            assert v is not None, (f["step"], f["name"], s)
+            assert v["n"] >= 1 and v["p99"] >= v["median"] >= 0
+
+
+def test_each_query_is_timed_cold_and_warm(run: tuple[dict, str, list[str]]) -> None:  # type: ignore[type-arg]
+    names = {(f["step"], f["name"]) for f in run[0]["figures"]}
+    assert {(m, q) for q in QUERIES for m in ("query cold", "query warm")} <= names
+
+
+def test_alignment_is_scored_against_the_generators_truth(run: tuple[dict, str, list[str]]) -> None:  # type: ignore[type-arg]
+    align = {f["name"]: f["values"] for f in run[0]["figures"] if f["step"] == "align"}
+    for name in ("precision", "recall", "hits@3"):
+        for v in align[name].values():
+            assert 0 < v["median"] <= 1
+    assert all(v["median"] > 0 for v in align["links"].values())
+
+
+def test_comparisons_are_ratios_from_the_same_run(run: tuple[dict, str, list[str]]) -> None:  # type: ignore[type-arg]
+    report, _, stores = run
+    for f in report["figures"]:
+        if f["shared"] or len(stores) < 2:
+            assert f["ratio"] is None
+        elif f["values"]["sqlite"]["median"] > 0:
+            assert f["ratio"] == pytest.approx(f["values"]["neo4j"]["median"] / f["values"]["sqlite"]["median"])
+
+
+def test_the_table_is_appended_with_machine_date_and_commit(run: tuple[dict, str, list[str]]) -> None:  # type: ignore[type-arg]
+    report, text, stores = run
+    assert text.startswith("# Benchmarks\n")
+    assert "### bench run --size S" in text and report["context"]["commit"] in text
+    assert report["context"]["machine"] in text and report["context"]["date"] in text
+    header = next(line for line in text.splitlines() if line.startswith("| step |"))
+    assert all(f"{s} median" in header for s in stores)
+    rows = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| step")]
+    assert len(rows) == len(report["figures"])
