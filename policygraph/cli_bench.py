@@ -1,6 +1,7 @@
 """The ``policygraph bench`` commands: generated corpora (``bench generate``) and the benchmark run (``bench run``)."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -66,7 +67,8 @@ def run_cmd(size: str, stores: str, smoke: bool, seed: int, corpus: Path | None,
     """Measure both stores side by side on one generated corpus: parse and load throughput, alignment time and
     precision / recall / hits@3 against the corpus's truth, a fresh process's first answer, eight queries cold
     and warm, and the API under 32 concurrent clients; each figure as median and p99 with the Neo4j/embedded
-    ratio, every step in its own process (peak memory) under --budget. Prints the Markdown table."""
+    ratio, every step in its own process (peak memory) under --budget. Prints the Markdown table; exit status 1
+    when a step was stopped early (the table says which store and figure)."""
     import json
 
     from policygraph.benchmark.run import Options, run_benchmark
@@ -86,3 +88,7 @@ def run_cmd(size: str, stores: str, smoke: bool, seed: int, corpus: Path | None,
             f.write("\n" + table)
     if json_out is not None:
         json_out.write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    for line in report.stopped:
+        click.echo(f"stopped early: {line}", err=True)
+    if report.stopped:
+        sys.exit(1)

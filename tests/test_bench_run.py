@@ -80,3 +80,12 @@ def test_the_table_is_appended_with_machine_date_and_commit(run: tuple[dict, str
     assert all(f"{s} median" in header for s in stores)
     rows = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| step")]
     assert len(rows) == len(report["figures"])
+
+
+def test_a_step_over_its_time_budget_stops_the_run_with_the_store_and_figure_named(tmp_path: Path) -> None:
+    generate("S", 0, tmp_path / "corpus", ROOT / "data" / "corpus")
+    result = CliRunner().invoke(main, [
+        "bench", "run", "--size", "S", "--stores", "sqlite", "--smoke", "--corpus", str(tmp_path / "corpus"),
+        "--workdir", str(tmp_path), "--budget", "0"])
+    assert result.exit_code == 1
+    assert "Stopped early: all: parse throughput after 0 of 99 documents (the 0 s limit)" in result.output

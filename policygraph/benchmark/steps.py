@@ -55,7 +55,8 @@ def step_parse(a: Args) -> Args:
         files = files[: a["max_plans"]]
     times: list[float] = []
     size = 0
-    trees = []
+    tasks: dict[str, Any] = {}
+    units = 0
     deadline = time.monotonic() + a["budget"]
     stopped = None
     with open(a["trees"], "wb") as out:
@@ -68,9 +69,9 @@ def step_parse(a: Args) -> Args:
             times.append(time.perf_counter() - t)
             size += f.stat().st_size
             pickle.dump(tree, out, protocol=pickle.HIGHEST_PROTOCOL)
-            trees.append((f.relative_to(corpus).as_posix(), tree))
-    Path(a["tasks"]).write_text(json.dumps(task_map(trees), ensure_ascii=False), encoding="utf-8")
-    units = sum(1 for _, t in trees for m in t.measures if m.kind == "task")
+            tasks.update(task_map([(f.relative_to(corpus).as_posix(), tree)]))  # not the trees: memory
+            units += sum(1 for m in tree.measures if m.kind == "task")
+    Path(a["tasks"]).write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
     return {"times": times, "documents": len(times), "bytes": size, "task_units": units, "stopped": stopped}
 
 
