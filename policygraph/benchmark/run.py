@@ -192,7 +192,7 @@ class _Runner:
         cmd = [sys.executable, "-m", "policygraph.benchmark.steps", name,
                json.dumps({**args, "budget": budget}, ensure_ascii=False)]
         try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=budget + 60, cwd=REPO)
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=budget + 60 + budget / 4, cwd=REPO)
         except subprocess.TimeoutExpired:
             self.report.stopped.append(f"{store}: {name} hit the {budget:.0f} s limit")
             return None
