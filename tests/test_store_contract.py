@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, load
+from policygraph.graph.readback import plan_tree
 from policygraph.graph.model import Edge, Fragment, Node, agency_id, build_fragment, edge_id
 from policygraph.graph.sqlite_store import SqliteStore
 from policygraph.graph.store import ReviewRecord, Store
@@ -43,6 +44,20 @@ def link(source: str, target: str, status: str = "inferred", score: float = 0.5)
 
 def review(source: str, target: str, decision: str, at: str = "2024-05-01T10:00:00+00:00") -> ReviewRecord:
     return ReviewRecord(source, target, decision, reviewer="auditor", at=at, note="")  # type: ignore[arg-type]
+
+
+def sorted_measures(tree: PlanTree) -> list[Measure]:
+    """A tree's measures parents first, siblings in document order (the order ``plan_tree`` gives)."""
+    kids: dict[str | None, list[Measure]] = {}
+    for m in tree.measures:
+        kids.setdefault(m.parent_id, []).append(m)
+    out: list[Measure] = []
+    stack = sorted(kids.get(None, []), key=lambda m: m.order, reverse=True)
+    while stack:
+        m = stack.pop()
+        out.append(m)
+        stack.extend(sorted(kids.get(m.id, []), key=lambda c: c.order, reverse=True))
+    return out
 
 
 def tasks(tree: PlanTree) -> list[Measure]:
@@ -119,6 +134,38 @@ def test_who_carries_the_task_with_most_bodies_in_the_order_written(store: Store
     got = store.agencies_of(task.id)
     assert [(n.props["name"], e.props["role"]) for n, e in got] == [(a.name, a.role) for a in task.agencies]
     assert got == reference(corpus.values()).agencies_of(task.id)
+
+
+def test_a_stored_plan_reads_back_as_the_tree_it_was_parsed_into(store: Store, corpus: dict[str, Fragment],
+                                                                 corpus_trees: dict[str, PlanTree]) -> None:
+    """``plan_tree`` (what the aligner and the plan page read) from ``document_graph``: every measure, its
+    bodies in the order written, its targets and citations, as parsed; only the source text is not kept."""
+    load(store, corpus.values())
+    for doc, tree in corpus_trees.items():
+        back = plan_tree(store, tree.plan.id)
+        # The place is a shared node: another document's reading of 河北省 (its code, say) may be the one kept.
+        assert back.plan.model_dump(exclude={"jurisdiction"}) == tree.plan.model_dump(exclude={"jurisdiction"})
+        assert (back.plan.jurisdiction.name, back.plan.jurisdiction.level) == (tree.plan.jurisdiction.name,
+                                                                              tree.plan.jurisdiction.level), doc
+        assert back.measures == sorted_measures(tree), doc
+
+
+def test_a_document_graph_holds_its_nodes_and_their_bodies_but_no_links(store: Store, corpus: dict[str, Fragment],
+                                                                        corpus_trees: dict[str, PlanTree]) -> None:
+    load(store, corpus.values())
+    tree = corpus_trees["004"]
+    task = max(tasks(tree), key=lambda m: len(m.agencies))
+    other = next(m for m in tasks(corpus_trees["001"]))
+    store.put_link(link(task.id, other.id))
+    nodes, edges = store.document_graph(tree.plan.id)
+    ids = {n.id for n in nodes}
+    assert {m.id for m in tree.measures} <= ids and tree.plan.id in ids
+    assert {agency_id(a.name) for a in task.agencies} <= ids  # shared nodes at the end of its edges
+    assert other.id not in ids and all(e.type != "DERIVES_FROM" for e in edges)
+    responsible = [e for e in edges if e.type == "RESPONSIBLE_FOR" and e.target == task.id]
+    assert len(responsible) == len(task.agencies)
+    assert [n.id for n in nodes] == sorted(ids) and [e.id for e in edges] == sorted(e.id for e in edges)
+    assert store.document_graph("no-such-plan") == ([], [])
 
 
 def test_which_tasks_is_the_hongqi_agriculture_bureau_responsible_for(

@@ -103,6 +103,9 @@ def _one_store(runner: _Runner, store: str, url: str, corpus: Path, trees: Path,
         r.put(store, "align", "links", "", Stat.one(aligned["links"]))
         for k in ("precision", "recall", "hits_at_3"):
             r.put(store, "align", k.replace("_at_", "@"), "", Stat.one(aligned[k]))
+        if "candidate_recall" in aligned:
+            r.put(store, "align", f"candidate recall (top {aligned['candidates']} vs all pairs, "
+                  f"{aligned['candidate_pairs']} plan pairs)", "", Stat.one(aligned["candidate_recall"]))
         r.put(store, "align", "peak memory", "MB", Stat.one(aligned["maxrss_mb"]))
     if refs is None:
         got = runner.step(store, "refs", {"url": url})

@@ -9,13 +9,16 @@ implements it too, through the chain). Recall and hits@3 ask for the direct pare
 """
 from __future__ import annotations
 
+import dataclasses
+import random
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from policygraph.benchmark.truth import TruthPlan, TruthTask, read_truth
 from policygraph.graph.model import Edge
+from policygraph.graph.store import Store
 from policygraph.loaders.model import PlanTree
 
 TaskMap = dict[str, dict[str, Any]]
@@ -97,3 +100,27 @@ def _task(tasks: TaskMap, file: str | None, position: int) -> list[str] | None:
         return None
     chain: list[str] = entry["tasks"][position - 1]
     return chain
+
+
+def candidate_recall(store: Store, pairs: Sequence[tuple[str, str]], sample: int = 30, seed: int = 0) -> dict[str, Any]:
+    """How many of the links all-pairs scoring proposes the aligner's candidate retrieval also finds, over a
+    seeded sample of (higher, lower) plan pairs: the aligner scores only each task's top-``candidates``
+    measures by text cosine, and this is what that shortcut costs. Both sides use the shipped model and
+    threshold; all-pairs scores every measure of the higher plan for every task."""
+    from policygraph.align.scorer import Aligner, load_model
+    from policygraph.align.units import higher_units, lower_units
+    from policygraph.graph.readback import plan_tree
+
+    chosen = sorted(random.Random(seed).sample(list(pairs), min(sample, len(pairs))))
+    model = load_model()
+    found = total = 0
+    for h, lo in chosen:
+        high, low = higher_units(plan_tree(store, h)), lower_units(plan_tree(store, lo))
+        every = Aligner(high, model=dataclasses.replace(model, candidates=max(1, len(high))))
+        top = Aligner(high, model=model)
+        wanted = {(p.source, p.target) for p in every.align(low)}
+        got = {(p.source, p.target) for p in top.align(low)}
+        found += len(wanted & got)
+        total += len(wanted)
+    return {"candidate_recall": found / total if total else 1.0, "candidate_pairs": len(chosen),
+            "candidate_links": total, "candidates": model.candidates}

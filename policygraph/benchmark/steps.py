@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from policygraph.benchmark.scoring import score_alignment, task_map
+from policygraph.benchmark.scoring import candidate_recall, score_alignment, task_map
 from policygraph.graph.store import Store, open_store
 
 Args = dict[str, Any]
@@ -130,6 +130,10 @@ def step_align(a: Args) -> Args:
     per_pair = [b - a_ for a_, b in zip(marks[1:-1], marks[2:])]
     tasks = json.loads(Path(a["tasks"]).read_text(encoding="utf-8"))
     scores = score_alignment(store.links(), tasks, Path(a["corpus"]))
+    if a.get("recall_sample", 30):
+        from policygraph.align.run import plan_pairs, plan_places
+
+        scores |= candidate_recall(store, plan_pairs(plan_places(store), None), a.get("recall_sample", 30))
     store.close()
     return {"seconds": seconds, "times": per_pair, "pairs": pairs, "links": links, **scores, "stopped": stopped}
 

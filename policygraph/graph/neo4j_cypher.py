@@ -65,6 +65,7 @@ def schema() -> dict[str, str]:
         "review_seq": "CREATE CONSTRAINT review_seq IF NOT EXISTS FOR (r:Review) REQUIRE r.seq IS UNIQUE",
         "sequence_name": "CREATE CONSTRAINT sequence_name IF NOT EXISTS FOR (s:Sequence) REQUIRE s.name IS UNIQUE",
         "node_doc": "CREATE INDEX node_doc IF NOT EXISTS FOR (n:Node) ON (n.doc)",
+        "review_source": "CREATE INDEX review_source IF NOT EXISTS FOR (r:Review) ON (r.source)",
         "owner_item": "CREATE INDEX owner_item IF NOT EXISTS FOR (o:Owner) ON (o.item)",
         "owner_doc": "CREATE INDEX owner_doc IF NOT EXISTS FOR (o:Owner) ON (o.doc)",
         "aligned_source": "CREATE INDEX aligned_source IF NOT EXISTS FOR (a:Aligned) ON (a.source_plan)",
@@ -248,6 +249,18 @@ _NODE_FIELDS = ("n.id AS id, [l IN labels(n) WHERE l <> 'Node'][0] AS label, n.d
 GET_NODE = f"MATCH (n:Node {{id: $id}}) RETURN {_NODE_FIELDS}"
 
 
+# A document's own nodes (the node_doc index), then every edge touching them but links, with the node at the
+# other end (an agency, a law, a jurisdiction or another owned node): a plan tree in two reads.
+DOCUMENT_NODES = f"MATCH (n:Node) WHERE n.doc = $doc RETURN {_NODE_FIELDS}"
+DOCUMENT_EDGES = """
+MATCH (n:Node) WHERE n.doc = $doc
+MATCH (n)-[r]-(m:Node) WHERE type(r) <> 'DERIVES_FROM'
+RETURN r.id AS id, type(r) AS type, startNode(r).id AS source, endNode(r).id AS target, r.doc AS doc,
+       r.props_json AS props_json, m.id AS other_id, [l IN labels(m) WHERE l <> 'Node'][0] AS other_label,
+       m.doc AS other_doc, m.props_json AS other_props_json
+"""
+
+
 def find_nodes(label_: str, key: str | None = None) -> str:
     """Nodes of one label, optionally narrowed by one copied (indexed) key equal to ``$value``."""
     if key is None:
@@ -283,15 +296,26 @@ def counts() -> str:
 
 
 # ---- links and reviews -------------------------------------------------------------------------------
+# From the source plans' nodes (the node_doc index), never from the index of every inferred link.
 DELETE_INFERRED_LINKS = """
-MATCH (s:Node)-[r:DERIVES_FROM]->(t:Node)
-WHERE r.status = 'inferred' AND s.doc IN $sources AND t.doc IN $targets
+MATCH (s:Node) USING INDEX s:Node(doc) WHERE s.doc IN $sources
+MATCH (s)-[r:DERIVES_FROM]->(t:Node)
+WHERE r.status = 'inferred' AND t.doc IN $targets
 DELETE r
 RETURN count(*) AS n
 """
-REVIEWED_PAIRS = """
-MATCH (s:Node)-[r:DERIVES_FROM]->(t:Node) WHERE r.status <> 'inferred'
+# Reviewed links and review decisions of the given link sources only: reading every reviewed link and the whole
+# log per plan pair made aligning a national corpus quadratic.
+REVIEWED_PAIRS_FROM = """
+UNWIND $sources AS sid
+MATCH (s:Node {id: sid})-[r:DERIVES_FROM]->(t:Node) WHERE r.status <> 'inferred'
 RETURN s.id AS source, t.id AS target
+"""
+REVIEWS_FROM = """
+MATCH (r:Review) WHERE r.source IN $sources
+RETURN r.source AS source, r.target AS target, r.decision AS decision, r.reviewer AS reviewer, r.at AS at,
+       r.note AS note
+ORDER BY r.seq
 """
 # The counter node serialises concurrent appends: the SET takes its write lock until the commit.
 APPEND_REVIEW = """

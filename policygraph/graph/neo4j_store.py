@@ -160,6 +160,17 @@ class Neo4jStore(Store):
         rows = self._read(cy.edges(type, source is not None, target is not None), source=source, target=target)
         return sorted((_edge(r) for r in rows), key=lambda e: e.id)
 
+    def document_graph(self, plan_id: str) -> tuple[list[Node], list[Edge]]:
+        owned = [_node(r) for r in self._read(cy.DOCUMENT_NODES, doc=plan_id)]
+        rows = self._read(cy.DOCUMENT_EDGES, doc=plan_id)
+        edges = {r["id"]: _edge(r) for r in rows}
+        nodes = {n.id: n for n in owned}
+        for r in rows:
+            if r["other_id"] not in nodes:
+                nodes[r["other_id"]] = _node({"id": r["other_id"], "label": r["other_label"],
+                                              "doc": r["other_doc"], "props_json": r["other_props_json"]})
+        return sorted(nodes.values(), key=lambda n: n.id), sorted(edges.values(), key=lambda e: e.id)
+
     def get_edge(self, edge_id: str) -> Edge | None:
         rows = self._read(cy.get_edge(), id=edge_id)
         return _edge(rows[0]) if rows else None
@@ -178,8 +189,9 @@ class Neo4jStore(Store):
 
         def work(tx: neo4j.ManagedTransaction) -> int:
             tx.run(cy.DELETE_INFERRED_LINKS, sources=sources, targets=targets).consume()
-            reviewed = {(r["source"], r["target"]) for r in tx.run(cy.REVIEWED_PAIRS)}
-            log = [ReviewRecord(**r.data()) for r in tx.run(cy.ALL_REVIEWS)]
+            link_sources = sorted({e.source for e in links})
+            reviewed = {(r["source"], r["target"]) for r in tx.run(cy.REVIEWED_PAIRS_FROM, sources=link_sources)}
+            log = [ReviewRecord(**r.data()) for r in tx.run(cy.REVIEWS_FROM, sources=link_sources)]
             new = apply_review_log(links, log, reviewed)
             _upsert_edges(tx, new, what="links")
             if versions is not None:

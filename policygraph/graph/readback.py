@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from policygraph.errors import NotFound
+from policygraph.graph.model import Edge, Node
 from policygraph.graph.store import Store
 from policygraph.loaders.model import AgencyRef, Citation, Indicator, Jurisdiction, Measure, Plan, PlanTree
 
@@ -16,27 +17,38 @@ _PLAN_FIELDS = set(Plan.model_fields) - {"id", "jurisdiction"}
 
 
 def plan_tree(store: Store, plan_id: str) -> PlanTree:
-    """The stored plan ``plan_id`` as a PlanTree, measures in document order (parents before children)."""
-    plan_node = store.get_node(plan_id)
+    """The stored plan ``plan_id`` as a PlanTree, measures in document order (parents before children), read
+    from the store's ``document_graph`` in one go."""
+    node_list, edge_list = store.document_graph(plan_id)
+    nodes = {n.id: n for n in node_list}
+    plan_node = nodes.get(plan_id)
     if plan_node is None or plan_node.label != "Plan":
-        raise NotFound(f"no plan with id {plan_id!r}")
-    issued = store.edges("ISSUED_BY", source=plan_id)
-    j_node = store.get_node(issued[0].target) if issued else None
+        plan_node = store.get_node(plan_id)  # a plan that owns no nodes of its own (not written by us)
+        if plan_node is None or plan_node.label != "Plan":
+            raise NotFound(f"no plan with id {plan_id!r}")
+        nodes[plan_id] = plan_node
+    out: dict[tuple[str, str], list[Edge]] = {}
+    into: dict[tuple[str, str], list[Edge]] = {}
+    for e in edge_list:
+        out.setdefault((e.type, e.source), []).append(e)
+        into.setdefault((e.type, e.target), []).append(e)
+    issued = out.get(("ISSUED_BY", plan_id), [])
+    j_node = nodes.get(issued[0].target) if issued else None
     jp: dict[str, Any] = j_node.props if j_node else {"name": plan_node.props.get("jurisdiction", "?"),
                                                        "level": plan_node.props.get("level", "county")}
     jurisdiction = Jurisdiction(name=jp["name"], level=jp["level"], code=jp.get("code"),
                                 parents=list(jp.get("parents") or []), anonymised=bool(jp.get("anonymised")))
     plan = Plan(id=plan_id, jurisdiction=jurisdiction,
                 **{k: _tuple_span(k, v) for k, v in plan_node.props.items() if k in _PLAN_FIELDS})
-    nodes = store.find_nodes("Measure", plan_id=plan_id)
-    children: dict[str | None, list[Any]] = {}
-    for n in nodes:
+    measures_of_plan = [n for n in nodes.values() if n.label == "Measure" and n.props.get("plan_id") == plan_id]
+    children: dict[str | None, list[Node]] = {}
+    for n in measures_of_plan:
         children.setdefault(n.props.get("parent_id"), []).append(n)
     measures: list[Measure] = []
     stack = sorted(children.get(None, []), key=lambda n: n.props["order"], reverse=True)
     while stack:
         n = stack.pop()
-        measures.append(_measure(store, n))
+        measures.append(_measure(n, nodes, out, into))
         stack.extend(sorted(children.get(n.id, []), key=lambda c: c.props["order"], reverse=True))
     return PlanTree(plan=plan, measures=measures, text="")
 
@@ -45,25 +57,27 @@ def _tuple_span(key: str, value: Any) -> Any:
     return tuple(value) if key.endswith("span") and isinstance(value, list) else value
 
 
-def _measure(store: Store, n: Any) -> Measure:
+def _measure(n: Node, nodes: dict[str, Node], out: dict[tuple[str, str], list[Edge]],
+             into: dict[tuple[str, str], list[Edge]]) -> Measure:
     p = n.props
+    responsible = sorted(into.get(("RESPONSIBLE_FOR", n.id), []), key=lambda e: e.props.get("position", 0))
     agencies = [
         AgencyRef(as_written=e.props["as_written"], name=a.props["name"], functions=a.props["functions"],
                   level=a.props["level"], role=e.props["role"], collective=a.props.get("collective", False),
                   jurisdiction=a.props.get("jurisdiction"), span=tuple(e.props["span"]))
-        for a, e in store.agencies_of(n.id)
+        for e in responsible if (a := nodes.get(e.source)) is not None
     ]
-    targets = sorted(store.edges("HAS_TARGET", source=n.id), key=lambda e: e.props.get("position", 0))
+    targets = sorted(out.get(("HAS_TARGET", n.id), []), key=lambda e: e.props.get("position", 0))
     indicators = []
     for e in targets:
-        i = store.get_node(e.target)
+        i = nodes.get(e.target)
         if i is not None:
             fields = {k: v for k, v in i.props.items() if k in Indicator.model_fields}
             indicators.append(Indicator(**{**fields, "span": tuple(fields["span"])}))
-    cites = sorted(store.edges("CITES", source=n.id), key=lambda e: (e.props.get("span") or [0])[0])
+    cites = sorted(out.get(("CITES", n.id), []), key=lambda e: (e.props.get("span") or [0])[0])
     citations = []
     for e in cites:
-        law = store.get_node(e.target)
+        law = nodes.get(e.target)
         if law is not None:
             citations.append(Citation(title=law.props["title"], kind=e.props.get("kind") or law.props["kind"],
                                       span=tuple(e.props["span"])))

@@ -375,6 +375,21 @@ class SqliteStore(Store):
                if (type is None or d["type"] == type) and (target is None or v == target)]
         return sorted(out, key=lambda e: e.id)
 
+    def document_graph(self, plan_id: str) -> tuple[list[Node], list[Edge]]:
+        self._refresh()
+        g = self.graph
+        owned = self._doc_index().get(plan_id, set())
+        edges: dict[str, Edge] = {}
+        reached = set(owned)
+        for nid in owned:
+            for u, v, k, d in (*g.out_edges(nid, keys=True, data=True), *g.in_edges(nid, keys=True, data=True)):
+                if d["type"] != "DERIVES_FROM" and k not in edges:
+                    edges[k] = Edge.model_construct(id=k, type=d["type"], source=u, target=v, doc=d["doc"],
+                                                    props=_props(d))
+                    reached.update((u, v))
+        nodes = [n for nid in sorted(reached) if (n := self.get_node(nid)) is not None]
+        return nodes, sorted(edges.values(), key=lambda e: e.id)
+
     def get_edge(self, edge_id: str) -> Edge | None:
         self._refresh()
         for edges in self._by_type.values():
@@ -397,8 +412,9 @@ class SqliteStore(Store):
         with self._write() as db:
             old = [r[0] for s in sources for t in targets for r in db.execute(sql.INFERRED_LINKS_FROM, (s, t))]
             db.executemany(sql.DELETE_EDGE, [(o,) for o in old])
-            reviewed = {(r[0], r[1]) for r in db.execute(sql.REVIEWED_PAIRS)}
-            log = [ReviewRecord(*row) for row in db.execute(sql.ALL_REVIEWS)]
+            link_sources = json.dumps(sorted({e.source for e in links}))
+            reviewed = {(r[0], r[1]) for r in db.execute(sql.REVIEWED_PAIRS_FROM, (link_sources,))}
+            log = [ReviewRecord(*row) for row in db.execute(sql.REVIEWS_FROM, (link_sources,))]
             new = apply_review_log(links, log, reviewed)
             db.executemany(sql.UPSERT_EDGE, [(e.id, e.type, e.source, e.target, e.doc, canonical_json(e.props))
                                             for e in new])
