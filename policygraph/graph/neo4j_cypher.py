@@ -5,9 +5,11 @@ types and property keys cannot be parameters in Cypher, so the few statements th
 function that first checks it against the model's fixed vocabulary (``NODE_LABELS``, ``EDGE_TYPES`` and the
 ``NODE_KEYS`` / ``EDGE_KEYS`` below); nothing else is ever put into a query's text.
 
-Storage model: every graph node is ``(:Node:<Label> {id, doc, props_json, <a few copied keys>})``; every edge
-is ``[:<TYPE> {id, doc, props_json, <a few copied keys>}]``. ``props_json`` is the truth that is read back
-(so round trips are exact); the copied keys exist only for indexes and hand-written Cypher. Outside the
+Storage model: every graph node is ``(:Node:<Label> {id, doc, props_json, <every field>})``; every edge is
+``[:<TYPE> {id, doc, props_json, <every field>}]``. Every field is a real property, so that a user in Neo4j
+Browser or Bloom can write ``MATCH (t:Measure)-[:DERIVES_FROM]->(m:Measure {number: '24'}) RETURN t.text``:
+scalars as they are, lists of one scalar type as lists, anything nested (a link's evidence) as ``<key>_json``
+text (``neo4j_store.fields``). ``props_json`` is what is read back, so round trips stay exact. Outside the
 model: ``(:Document {plan_id, content_hash, loaded_at})``, the review log ``(:Review {seq, …})`` and the
 counter that numbers it, ``(:Sequence {name, value})``, one ``(:Owner {item, doc, kind, label, source, target,
 props_json})`` per document that states a shared fact (that document's version of it), and one
@@ -20,7 +22,7 @@ from policygraph.graph.model import EDGE_TYPES, NODE_LABELS
 
 LINK_TYPE = "DERIVES_FROM"
 
-#: Properties copied from ``props`` to top-level node properties, per label (indexed: see SCHEMA).
+#: Node properties with an index (see SCHEMA) or that ``find_nodes`` may narrow by, per label.
 NODE_KEYS: dict[str, tuple[str, ...]] = {
     "Plan": ("title", "level", "year", "kind"),
     "Measure": ("kind", "plan_id", "parent_id", "number"),
@@ -29,7 +31,7 @@ NODE_KEYS: dict[str, tuple[str, ...]] = {
     "Law": ("title", "kind"),
     "Jurisdiction": ("name", "level"),
 }
-#: Properties copied from ``props`` to top-level relationship properties, per type.
+#: Relationship properties hand-written Cypher filters by most, per type (documentation; every field is stored).
 EDGE_KEYS: dict[str, tuple[str, ...]] = {
     "PART_OF": ("order",),
     "RESPONSIBLE_FOR": ("role", "position"),
@@ -117,7 +119,7 @@ WITH id, o ORDER BY o.doc
 WITH id, collect(o)[0] AS o
 RETURN id, o.kind AS kind, o.label AS label, o.source AS source, o.target AS target, o.props_json AS props_json
 """
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 GET_SCHEMA_VERSION = "MATCH (c:Sequence {name: 'schema'}) RETURN c.value AS value"
 SET_SCHEMA_VERSION = "MERGE (c:Sequence {name: 'schema'}) SET c.value = $value"
 # Data written before schema 2 kept one copy of a shared edge, owned by its last writer, and no owners of
@@ -146,6 +148,22 @@ UPGRADE_FROM_1 = [
         SET x.kind = 'edge', x.label = type(r), x.source = s.id, x.target = t.id, x.props_json = r.props_json""",
     f"""{_SHARED_EDGE} AND r.doc IS NOT NULL SET r.doc = null""",
 ]
+
+# Data written before schema 3 had only a few fields as properties: each node and edge is rewritten from its
+# props_json (the fields are worked out in Python), in batches keyed by id.
+NODES_JSON = "MATCH (n:Node) RETURN n.id AS id, n.doc AS doc, n.props_json AS props_json"
+REWRITE_NODES = "UNWIND $rows AS row MATCH (n:Node {id: row.id}) SET n = row.fields"
+
+
+def edges_json(type_: str) -> str:
+    """Every edge of one type with its props_json, for the upgrade to schema 3."""
+    return f"MATCH ()-[r:{rel_type(type_)}]->() RETURN r.id AS id, r.doc AS doc, r.props_json AS props_json"
+
+
+def rewrite_edges(type_: str) -> str:
+    """Replace the properties of edges of one type by id (the upgrade to schema 3)."""
+    return f"UNWIND $rows AS row MATCH ()-[r:{rel_type(type_)} {{id: row.id}}]->() SET r = row.fields"
+
 
 # ---- which plan pairs are aligned at which versions ------------------------------------------------------------
 ALIGNED_PAIRS = """
@@ -197,25 +215,24 @@ RETURN count(*) AS n
 
 
 def upsert_nodes(label_: str) -> str:
-    """Create or overwrite nodes of one label; rows are ``{id, doc, props_json, top}``.
-
-    A node that changed label loses its other labels; ``top`` always carries every copied key (None when
-    absent), so ``+=`` also removes copies of keys the new props no longer have.
+    """Create or overwrite nodes of one label; rows are ``{id, fields}`` (``fields``: every property,
+    ``neo4j_store.fields``). ``SET n = …`` replaces the whole property map, so a field the new version no
+    longer has goes too; a node that changed label loses its other labels.
     """
     others = ":".join(label(x) for x in NODE_LABELS if x != label_)
     return f"""
 UNWIND $rows AS row
 MERGE (n:Node {{id: row.id}})
 REMOVE n:{others}
-SET n:{label(label_)}, n.doc = row.doc, n.props_json = row.props_json
-SET n += row.top
+SET n = row.fields
+SET n:{label(label_)}
 RETURN count(n) AS n
 """
 
 
 def upsert_edges(type_: str) -> str:
-    """Create or overwrite edges of one type between existing nodes; rows are ``{id, source, target, doc,
-    props_json, top}``. Returns how many were written, so the caller can tell a row whose end is missing.
+    """Create or overwrite edges of one type between existing nodes; rows are ``{id, source, target, fields}``.
+    Returns how many were written, so the caller can tell a row whose end is missing.
 
     Delete-by-id then CREATE rather than MERGE: MERGE scans every relationship of the two ends, which made
     writing a plan's HAS_MEASURE fan (hundreds of edges on one node) quadratic.
@@ -227,9 +244,8 @@ MATCH (s:Node {{id: row.source}})
 MATCH (t:Node {{id: row.target}})
 OPTIONAL MATCH ()-[old:{t} {{id: row.id}}]->()
 DELETE old
-CREATE (s)-[r:{t} {{id: row.id}}]->(t)
-SET r.doc = row.doc, r.props_json = row.props_json
-SET r += row.top
+CREATE (s)-[r:{t}]->(t)
+SET r = row.fields
 RETURN count(r) AS n
 """
 

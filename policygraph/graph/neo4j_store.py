@@ -4,7 +4,8 @@ Why it looks like this: one fragment write is one explicit transaction (``sessio
 killed loader leaves the previous version of the document. Writes are batched per label and per
 relationship type (``UNWIND $rows``) because Cypher cannot take a label as a parameter. Properties are
 stored as canonical JSON and read back from it, so ``get_node``/``edges`` return exactly what the sqlite
-store returns; a few keys are also copied to top-level properties for indexes and for hand-written Cypher.
+store returns; every field is also a real property (``fields``), for indexes and for Cypher written by hand in
+Neo4j Browser or by other applications.
 
 Where Neo4j differs from sqlite: a relationship cannot point at a missing node, so an edge whose end is not
 stored fails the write with a StoreError (sqlite would keep it dangling), and a measure kept across a
@@ -36,7 +37,6 @@ from policygraph.graph.store import (
 )
 
 T = TypeVar("T")
-_SCALARS = (str, int, float, bool)
 
 
 class Neo4jStore(Store):
@@ -235,12 +235,30 @@ def _versioned(tx: neo4j.ManagedTransaction, work: Callable[[neo4j.ManagedTransa
     """Run ``work`` and bump the graph's version in the same transaction (upgrading older data first)."""
     row = tx.run(cy.GET_SCHEMA_VERSION).single()
     if row is None or row["value"] != cy.SCHEMA_VERSION:
-        for q in cy.UPGRADE_FROM_1:
-            tx.run(q).consume()
+        if row is None or row["value"] < 2:
+            for q in cy.UPGRADE_FROM_1:
+                tx.run(q).consume()
+        if row is None or row["value"] < 3:
+            _upgrade_fields(tx)
         tx.run(cy.SET_SCHEMA_VERSION, value=cy.SCHEMA_VERSION).consume()
     result = work(tx)
     tx.run(cy.BUMP_VERSION).consume()
     return result
+
+
+def _upgrade_fields(tx: neo4j.ManagedTransaction, batch: int = 5000) -> None:
+    """Schema 3: every node and edge gets its fields as real properties, worked out from its props_json."""
+    def rewrite(query: str, rows: list[dict[str, Any]]) -> None:
+        for i in range(0, len(rows), batch):
+            tx.run(query, rows=rows[i : i + batch]).consume()
+
+    def of(records: Any) -> list[dict[str, Any]]:
+        return [{"id": r["id"], "fields": fields(r["id"], r["doc"], json.loads(r["props_json"] or "{}"))}
+                for r in records]
+
+    rewrite(cy.REWRITE_NODES, of(list(tx.run(cy.NODES_JSON))))
+    for t in EDGE_TYPES:
+        rewrite(cy.rewrite_edges(t), of(list(tx.run(cy.edges_json(t)))))
 
 
 def _drop_owned(tx: neo4j.ManagedTransaction, plan_id: str, keep: list[str]) -> set[str]:
@@ -311,8 +329,7 @@ def _append_review(tx: neo4j.ManagedTransaction, record: ReviewRecord) -> None:
 
 def _upsert_nodes(tx: neo4j.ManagedTransaction, nodes: list[Node]) -> None:
     for lab in NODE_LABELS:
-        rows = [{"id": n.id, "doc": n.doc, "props_json": canonical_json(n.props),
-                 "top": _top(n.props, cy.NODE_KEYS[lab])} for n in nodes if n.label == lab]
+        rows = [{"id": n.id, "fields": fields(n.id, n.doc, n.props)} for n in nodes if n.label == lab]
         if rows:
             tx.run(cy.upsert_nodes(lab), rows=rows).consume()
 
@@ -320,8 +337,7 @@ def _upsert_nodes(tx: neo4j.ManagedTransaction, nodes: list[Node]) -> None:
 def _upsert_edges(tx: neo4j.ManagedTransaction, edges: list[Edge], what: str) -> None:
     """Write edges per type; an edge whose end node is not stored aborts the whole transaction."""
     for t in EDGE_TYPES:
-        rows = [{"id": e.id, "source": e.source, "target": e.target, "doc": e.doc,
-                 "props_json": canonical_json(e.props), "top": _top(e.props, cy.EDGE_KEYS.get(t, ()))}
+        rows = [{"id": e.id, "source": e.source, "target": e.target, "fields": fields(e.id, e.doc, e.props)}
                 for e in edges if e.type == t]
         if not rows:
             continue
@@ -332,9 +348,37 @@ def _upsert_edges(tx: neo4j.ManagedTransaction, edges: list[Edge], what: str) ->
 
 
 # ---- conversions ---------------------------------------------------------------------------------------------
-def _top(props: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-    """The copied keys, every one present (None removes a stale copy); only scalars, which Neo4j can index."""
-    return {k: (v if isinstance(v := props.get(k), _SCALARS) else None) for k in keys}
+#: Property names the storage model uses itself; a field of the same name stays in props_json only.
+_RESERVED = frozenset({"id", "doc", "props_json"})
+_INT64 = range(-(2**63), 2**63)
+
+
+def fields(item_id: str, doc: str | None, props: dict[str, Any]) -> dict[str, Any]:
+    """The property map stored for a node or an edge: its id, owner and props_json, and every field as a real
+    property. Neo4j stores scalars and lists of one scalar type; anything else (a dict such as a link's
+    evidence, a list of dicts, a mixed list) goes in as canonical JSON under ``<key>_json``. None is no
+    property at all."""
+    out: dict[str, Any] = {"id": item_id, "doc": doc, "props_json": canonical_json(props)}
+    for k, v in props.items():
+        if k in _RESERVED or v is None:
+            continue
+        if _storable(v):
+            out[k] = v
+        elif isinstance(v, list) and _storable_list(v):
+            out[k] = v
+        else:
+            out[f"{k}_json"] = canonical_json(v)
+    return out
+
+
+def _storable(v: Any) -> bool:
+    return isinstance(v, (str, bool, float)) or (isinstance(v, int) and v in _INT64)
+
+
+def _storable_list(v: list[Any]) -> bool:
+    """A list Neo4j can hold as a property: every element a storable scalar of one type (bool is not int)."""
+    kinds = {type(x) for x in v}
+    return len(kinds) <= 1 and all(_storable(x) for x in v)
 
 
 def _node(r: dict[str, Any]) -> Node:
