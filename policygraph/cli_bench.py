@@ -54,6 +54,8 @@ def generate(out: Path, size: str, seed: int, corpus: Path) -> None:
 @click.option("--queries", "warm", type=int, default=None, help="Warm queries per query kind (default 1,000; smoke 3).")
 @click.option("--cold", type=int, default=None,
               help="Cold queries per query kind, each on a freshly opened store (default 20; smoke 1).")
+@click.option("--opens", type=int, default=None,
+              help="Fresh processes timed to their first answer (default 5; smoke 1).")
 @click.option("--api-seconds", type=float, default=None, help="How long the API clients ask (default 20; smoke 2).")
 @click.option("--max-plans", type=int, default=None,
               help="Only the first N documents in file order (the nation, then the first province's chain).")
@@ -62,7 +64,7 @@ def generate(out: Path, size: str, seed: int, corpus: Path) -> None:
 @click.option("--json", "json_out", type=click.Path(path_type=Path), default=None,
               help="Also write the figures as JSON to this file.")
 def run_cmd(size: str, stores: str, smoke: bool, seed: int, corpus: Path | None, workdir: Path | None, budget: float,
-            warm: int | None, cold: int | None, api_seconds: float | None, max_plans: int | None, out: Path | None,
+            warm: int | None, cold: int | None, opens: int | None, api_seconds: float | None, max_plans: int | None, out: Path | None,
             json_out: Path | None) -> None:
     """Measure both stores side by side on one generated corpus: parse and load throughput, alignment time and
     precision / recall / hits@3 against the corpus's truth, a fresh process's first answer, eight queries cold
@@ -79,7 +81,7 @@ def run_cmd(size: str, stores: str, smoke: bool, seed: int, corpus: Path | None,
         raise click.BadParameter(f"unknown store {', '.join(unknown) or '(none)'}: use sqlite, neo4j",
                                  param_hint="--stores")
     opts = Options(size=size, stores=chosen, smoke=smoke, seed=seed, corpus=corpus, workdir=workdir, budget=budget,
-                   warm=warm, cold=cold, api_seconds=api_seconds, max_plans=max_plans, progress=lambda s: click.echo(s, err=True))
+                   warm=warm, cold=cold, opens=opens, api_seconds=api_seconds, max_plans=max_plans, progress=lambda s: click.echo(s, err=True))
     report = run_benchmark(opts)
     table = report.markdown()
     click.echo(table)

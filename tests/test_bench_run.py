@@ -62,6 +62,9 @@ def test_alignment_is_scored_against_the_generators_truth(run: tuple[dict, str, 
         for v in align[name].values():
             assert 0 < v["median"] <= 1
     assert all(v["median"] > 0 for v in align["links"].values())
+    # What scoring only each task's top candidates loses against scoring every measure, on a sample of pairs.
+    (recall,) = [v for name, v in align.items() if name.startswith("candidate recall (top 20 vs all pairs")]
+    assert set(recall) == set(run[2]) and all(0 < v["median"] <= 1 for v in recall.values())
 
 
 def test_comparisons_are_ratios_from_the_same_run(run: tuple[dict, str, list[str]]) -> None:  # type: ignore[type-arg]
