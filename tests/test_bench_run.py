@@ -94,3 +94,18 @@ def test_a_step_over_its_time_budget_stops_the_run_with_the_store_and_figure_nam
         "--workdir", str(tmp_path), "--budget", "0"])
     assert result.exit_code == 1
     assert "Stopped early: all: parse throughput after 0 of 99 documents (the 0 s limit)" in result.output
+
+
+def test_a_step_the_kernel_kills_is_named_with_its_signal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A step killed by SIGKILL (at M: the out-of-memory killer) leaves no message of its own; the report says
+    which store, which step and which signal."""
+    import subprocess
+
+    from policygraph.benchmark import run as bench_run
+
+    killed = subprocess.CompletedProcess(args=[], returncode=-9, stdout="", stderr="")
+    monkeypatch.setattr(bench_run.subprocess, "run", lambda *a, **k: killed)
+    report = bench_run.Report(context={}, stores=["sqlite"])
+    assert bench_run._Runner(bench_run.Options(), report).step("sqlite", "queries", {}) is None
+    assert report.stopped == ["sqlite: queries was killed by SIGKILL (on Linux, usually the kernel's out-of-memory "
+                              "killer)"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import signal
 import socket
 import subprocess
 import sys
@@ -198,6 +199,11 @@ class _Runner:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=budget + 60 + budget / 4, cwd=REPO)
         except subprocess.TimeoutExpired:
             self.report.stopped.append(f"{store}: {name} hit the {budget:.0f} s limit")
+            return None
+        if done.returncode < 0:
+            sig = signal.Signals(-done.returncode).name
+            why = " (on Linux, usually the kernel's out-of-memory killer)" if sig == "SIGKILL" else ""
+            self.report.stopped.append(f"{store}: {name} was killed by {sig}{why}")
             return None
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["no message"])[-1]

@@ -10,6 +10,7 @@ the generator's truth), ``open`` (a fresh process's first answer), ``queries`` (
 """
 from __future__ import annotations
 
+import gc
 import json
 import pickle
 import resource
@@ -156,34 +157,49 @@ def step_open(a: Args) -> Args:
 
 
 def step_queries(a: Args) -> Args:
-    """Each query cold (a store opened for it) ``a["cold"]`` times, then warm ``a["warm"]`` times, rotating
-    over the references the harness chose."""
+    """Each query cold ``a["cold"]`` times (a store opened for each), then every query warm ``a["warm"]`` times on
+    one open store, each kind after its first (untimed) answer, rotating over the references the harness chose.
+
+    One store is alive at a time: at M an opened embedded store holds 15 GB, and two alive at once were killed
+    by the kernel's OOM killer."""
     from policygraph.benchmark.queryset import QUERIES
 
     out: Args = {"cold": {}, "warm": {}, "stopped": None}
     deadline = time.monotonic() + a["budget"]
+
+    def out_of_time(name: str, mode: str, i: int, n: int) -> bool:
+        if time.monotonic() > deadline:
+            out["stopped"] = f"{name} ({mode}) after {i:,} of {n:,} queries"
+            return True
+        return False
+
     for name, run in QUERIES.items():
-        refs = a["refs"][name]
-        for mode, n in (("cold", a["cold"]), ("warm", a["warm"])):
-            times: list[float] = []
-            store = None if mode == "cold" else open_store(a["url"], create=False)
-            if store is not None:
-                run(store, refs[0])  # warm means after the first answer (that one is the cold figure)
-            for i in range(n):
-                if time.monotonic() > deadline:
-                    out["stopped"] = f"{name} ({mode}) after {i:,} of {n:,} queries"
-                    break
-                s = store or open_store(a["url"], create=False)
-                t = time.perf_counter()
-                run(s, refs[i % len(refs)])
-                times.append(time.perf_counter() - t)
-                if store is None:
-                    s.close()
-            if store is not None:
-                store.close()
-            out[mode][name] = times
-            if out["stopped"]:
+        refs, n = a["refs"][name], a["cold"]
+        times: list[float] = out["cold"].setdefault(name, [])
+        for i in range(n):
+            if out_of_time(name, "cold", i, n):
                 return out
+            s = open_store(a["url"], create=False)
+            t = time.perf_counter()
+            run(s, refs[i % len(refs)])
+            times.append(time.perf_counter() - t)
+            s.close()
+            del s
+            gc.collect()
+    store = open_store(a["url"], create=False)
+    try:
+        for name, run in QUERIES.items():
+            refs, n = a["refs"][name], a["warm"]
+            times = out["warm"].setdefault(name, [])
+            run(store, refs[0])  # warm means after the first answer (that one is the cold figure)
+            for i in range(n):
+                if out_of_time(name, "warm", i, n):
+                    return out
+                t = time.perf_counter()
+                run(store, refs[i % len(refs)])
+                times.append(time.perf_counter() - t)
+    finally:
+        store.close()
     return out
 
 
