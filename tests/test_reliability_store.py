@@ -271,3 +271,37 @@ def test_a_store_written_by_the_first_schema_is_upgraded_by_its_first_write(
         assert old.export() == reference(corpus.values()).export()
     finally:
         old.close()
+
+
+# ---- stores written before measures had their searched text and the full-text index ----------------------------
+def without_searched(f: Fragment) -> Fragment:
+    nodes = [n.model_copy(update={"props": {k: v for k, v in n.props.items() if k != "searched"}})
+             if n.label == "Measure" else n for n in f.nodes]
+    return f.model_copy(update={"nodes": nodes})
+
+
+def test_a_store_written_before_search_existed_is_indexed_by_its_first_write(
+        store: Store, corpus: dict[str, Fragment], reference: Reference, tmp_path: Path) -> None:
+    """Written as schema 2 (sqlite) or 3 (Neo4j) stored it, a store still answers searches (by a scan of whole
+    texts); its first write gives every measure its searched text and fills the index, and from then on it
+    answers exactly as a store loaded from scratch."""
+    from policygraph import queries as q
+
+    load(store, [without_searched(f) for f in corpus.values()])
+    if isinstance(store, SqliteStore):
+        store.db.executescript("DROP TABLE search; DROP TABLE search_rows; "
+                               "UPDATE meta SET value = '2' WHERE key = 'schema_version';")
+    else:
+        store.driver.execute_query("MATCH (c:Sequence {name: 'schema'}) SET c.value = 3")  # type: ignore[attr-defined]
+    old = reopen(store)
+    try:
+        assert q.search(old, "追溯").items  # readable before the upgrade
+        second = hongqi_2024(tmp_path)
+        old.write_fragment(second)
+        assert old.delete_document(second.plan_id)
+        fresh = reference(corpus.values())
+        assert old.export() == fresh.export()
+        for query in ("追溯", "质量安全 监管", "市场监督管理局"):
+            assert q.search(old, query) == q.search(fresh, query), query
+    finally:
+        old.close()

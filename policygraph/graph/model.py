@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from policygraph.graph.textindex import measure_searched
 from policygraph.loaders.model import AgencyRef, Jurisdiction, Measure, PlanTree
 
 NodeLabel = Literal["Plan", "Measure", "Agency", "Indicator", "Law", "Jurisdiction"]
@@ -122,14 +123,15 @@ def build_fragment(tree: PlanTree) -> Fragment:
            jurisdiction=plan.jurisdiction.name, level=plan.jurisdiction.level)
     j_id = b.jurisdiction(plan.jurisdiction)
     b.edge("ISSUED_BY", plan.id, j_id)
+    searched = measure_searched(tree.measures)
     for m in tree.measures:
-        _add_measure(b, plan.id, m)
+        _add_measure(b, plan.id, m, searched[m.id])
     return Fragment(plan_id=plan.id, content_hash=plan.content_hash, nodes=list(b.nodes.values()), edges=b.edges)
 
 
-def _add_measure(b: _FragmentBuilder, plan_id: str, m: Measure) -> None:
+def _add_measure(b: _FragmentBuilder, plan_id: str, m: Measure, searched: str) -> None:
     b.node(m.id, "Measure", doc=True, kind=m.kind, number=m.number, title=m.title, text=m.text,
-           span=list(m.span), order=m.order, plan_id=plan_id, parent_id=m.parent_id)
+           span=list(m.span), order=m.order, plan_id=plan_id, parent_id=m.parent_id, searched=searched)
     b.edge("HAS_MEASURE", plan_id, m.id)
     b.edge("PART_OF", m.id, m.parent_id or plan_id, order=m.order)
     for pos, a in enumerate(m.agencies):

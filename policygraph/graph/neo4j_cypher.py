@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from policygraph.errors import StoreError
 from policygraph.graph.model import EDGE_TYPES, NODE_LABELS
+from policygraph.graph.textindex import SEARCHED
 
 LINK_TYPE = "DERIVES_FROM"
 
@@ -80,6 +81,10 @@ def schema() -> dict[str, str]:
         for key in ("id", "doc"):
             name = f"rel_{t.lower()}_{key}"
             out[name] = f"CREATE INDEX {name} IF NOT EXISTS FOR ()-[r:{rel_type(t)}]-() ON (r.{key})"
+    # Full-text search (graph/textindex.py): the cjk analyzer indexes character bigrams, as the embedded store does.
+    fields = ", ".join(f"n.{key}" for key in SEARCHED.values())
+    out["node_search"] = (f"CREATE FULLTEXT INDEX node_search IF NOT EXISTS FOR (n:{'|'.join(SEARCHED)}) "
+                          f"ON EACH [{fields}] OPTIONS {{indexConfig: {{`fulltext.analyzer`: 'cjk'}}}}")
     out["rel_derives_from_status"] = ("CREATE INDEX rel_derives_from_status IF NOT EXISTS "
                                       "FOR ()-[r:DERIVES_FROM]-() ON (r.status)")
     return out
@@ -119,7 +124,7 @@ WITH id, o ORDER BY o.doc
 WITH id, collect(o)[0] AS o
 RETURN id, o.kind AS kind, o.label AS label, o.source AS source, o.target AS target, o.props_json AS props_json
 """
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 3: every field a real property; 4: measures' searched text (graph/textindex.py)
 GET_SCHEMA_VERSION = "MATCH (c:Sequence {name: 'schema'}) RETURN c.value AS value"
 SET_SCHEMA_VERSION = "MERGE (c:Sequence {name: 'schema'}) SET c.value = $value"
 # Data written before schema 2 kept one copy of a shared edge, owned by its last writer, and no owners of
@@ -151,7 +156,8 @@ UPGRADE_FROM_1 = [
 
 # Data written before schema 3 had only a few fields as properties: each node and edge is rewritten from its
 # props_json (the fields are worked out in Python), in batches keyed by id.
-NODES_JSON = "MATCH (n:Node) RETURN n.id AS id, n.doc AS doc, n.props_json AS props_json"
+NODES_JSON = ("MATCH (n:Node) RETURN n.id AS id, [l IN labels(n) WHERE l <> 'Node'][0] AS label, n.doc AS doc, "
+              "n.props_json AS props_json")
 REWRITE_NODES = "UNWIND $rows AS row MATCH (n:Node {id: row.id}) SET n = row.fields"
 
 
@@ -274,6 +280,42 @@ MATCH (n)-[r]-(m:Node) WHERE type(r) <> 'DERIVES_FROM'
 RETURN r.id AS id, type(r) AS type, startNode(r).id AS source, endNode(r).id AS target, r.doc AS doc,
        r.props_json AS props_json, m.id AS other_id, [l IN labels(m) WHERE l <> 'Node'][0] AS other_label,
        m.doc AS other_doc, m.props_json AS other_props_json
+"""
+
+
+GET_NODES = f"UNWIND $ids AS id MATCH (n:Node {{id: id}}) RETURN {_NODE_FIELDS}"
+# What a measure's view shows (Store.measure_context): its structural edges both ways, with the other end.
+MEASURE_CONTEXT = """
+UNWIND $ids AS id
+MATCH (n:Node {id: id})-[r:PART_OF|RESPONSIBLE_FOR|HAS_TARGET|CITES]-(m:Node)
+RETURN r.id AS id, type(r) AS type, startNode(r).id AS source, endNode(r).id AS target, r.doc AS doc,
+       r.props_json AS props_json, m.id AS other_id, [l IN labels(m) WHERE l <> 'Node'][0] AS other_label,
+       m.doc AS other_doc, m.props_json AS other_props_json
+"""
+# One hop of a cascade from a frontier of measures: each measure and its task units, then the passing links
+# into them (down) or out of them (up), on the links' own properties (status, scope, score, level).
+_CASCADE_HOP = """
+UNWIND $frontier AS mid
+MATCH (m:Node {{id: mid}})
+OPTIONAL MATCH (t:Measure)-[:PART_OF]->(m) WHERE t.kind = 'task'
+WITH m, collect(t) AS kids
+UNWIND [m] + kids AS u
+MATCH (u){arrow}(o:Node)
+WHERE coalesce(l.level, '') <> 'plan' AND coalesce(l.status, '') <> 'rejected'
+  AND ($scope IS NULL OR l.scope = $scope) AND ($status IS NULL OR l.status = $status)
+  AND ($min_score IS NULL OR l.score IS NULL OR l.score >= $min_score)
+RETURN DISTINCT l.id AS id, type(l) AS type, startNode(l).id AS source, endNode(l).id AS target, l.doc AS doc,
+       l.props_json AS props_json
+"""
+CASCADE_HOP_DOWN = _CASCADE_HOP.format(arrow="<-[l:DERIVES_FROM]-")
+CASCADE_HOP_UP = _CASCADE_HOP.format(arrow="-[l:DERIVES_FROM]->")
+
+
+SEARCH = f"""
+CALL db.index.fulltext.queryNodes('node_search', $text, {{limit: $limit}}) YIELD node AS n, score
+WHERE $labels IS NULL OR any(l IN labels(n) WHERE l IN $labels)
+RETURN {_NODE_FIELDS}
+ORDER BY score DESC, n.id
 """
 
 

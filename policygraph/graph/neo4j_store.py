@@ -18,7 +18,7 @@ from ``config.neo4j_credentials()``, never from the URL.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, TypeVar
@@ -32,9 +32,10 @@ from policygraph.errors import NotFound, StoreError
 from policygraph.graph import neo4j_cypher as cy
 from policygraph.graph.model import EDGE_TYPES, NODE_LABELS, Edge, Fragment, Node, canonical_json
 from policygraph.graph.store import (
-    CONCURRENT_READERS, PERSISTENT, TRANSACTIONS, VERSIONED, AlignedVersions, ReviewRecord, Store, WriteResult,
-    WriteStatus, apply_review_log,
+    CONCURRENT_READERS, PERSISTENT, TRANSACTIONS, VERSIONED, AlignedVersions, Direction, LinkFilter, ReviewRecord,
+    Store, WriteResult, WriteStatus, apply_review_log,
 )
+from policygraph.graph.textindex import KINDS, is_cjk, segments, with_searched
 
 T = TypeVar("T")
 
@@ -171,6 +172,51 @@ class Neo4jStore(Store):
                                               "doc": r["other_doc"], "props_json": r["other_props_json"]})
         return sorted(nodes.values(), key=lambda n: n.id), sorted(edges.values(), key=lambda e: e.id)
 
+    def get_nodes(self, node_ids: Iterable[str]) -> dict[str, Node]:
+        return {r["id"]: _node(r) for r in self._read(cy.GET_NODES, ids=sorted(set(node_ids)))}
+
+    def cascade_links(self, roots: Sequence[str], direction: Direction, depth: int,
+                      links: LinkFilter = LinkFilter()) -> list[Edge]:
+        """One query per hop (at most ``depth``, 4 in practice), each over the whole frontier."""
+        query = cy.CASCADE_HOP_DOWN if direction == "down" else cy.CASCADE_HOP_UP
+        found: dict[str, Edge] = {}
+        frontier, seen = list(dict.fromkeys(roots)), set(roots)
+        for _ in range(max(0, depth)):
+            rows = self._read(query, frontier=frontier, scope=links.scope, status=links.status,
+                              min_score=links.min_score)
+            reached = []
+            for r in rows:
+                found[r["id"]] = _edge(r)
+                other = r["source"] if direction == "down" else r["target"]
+                if other not in seen:
+                    seen.add(other)
+                    reached.append(other)
+            frontier = reached
+            if not frontier:
+                break
+        return sorted(found.values(), key=lambda e: e.id)
+
+    def measure_context(self, measure_ids: Iterable[str]) -> tuple[list[Node], list[Edge]]:
+        ids = sorted(set(measure_ids))
+        nodes = self.get_nodes(ids)
+        edges: dict[str, Edge] = {}
+        for r in self._read(cy.MEASURE_CONTEXT, ids=ids):
+            edges.setdefault(r["id"], _edge(r))
+            if r["other_id"] not in nodes:
+                nodes[r["other_id"]] = _node({"id": r["other_id"], "label": r["other_label"],
+                                              "doc": r["other_doc"], "props_json": r["other_props_json"]})
+        return sorted(nodes.values(), key=lambda n: n.id), sorted(edges.values(), key=lambda e: e.id)
+
+    def search_text(self, terms: list[str], kinds: Sequence[str] | None = None, limit: int = 2000) -> list[Node]:
+        """From the ``node_search`` full-text index, each CJK segment as a phrase (its bigrams in a row); other
+        segments are left to the caller's check, because the analyzer tokenizes Latin and digits as words."""
+        segs = [s for s in segments(terms) if is_cjk(s)]
+        if not segs:
+            return super().search_text(terms, kinds, limit)
+        query = " AND ".join(f'"{s}"' for s in segs)  # CJK ideographs only: nothing to escape
+        labels = [KINDS[k] for k in kinds if k in KINDS] if kinds else None
+        return [_node(r) for r in self._read(cy.SEARCH, text=query, labels=labels, limit=limit)]
+
     def get_edge(self, edge_id: str) -> Edge | None:
         rows = self._read(cy.get_edge(), id=edge_id)
         return _edge(rows[0]) if rows else None
@@ -238,7 +284,7 @@ def _versioned(tx: neo4j.ManagedTransaction, work: Callable[[neo4j.ManagedTransa
         if row is None or row["value"] < 2:
             for q in cy.UPGRADE_FROM_1:
                 tx.run(q).consume()
-        if row is None or row["value"] < 3:
+        if row is None or row["value"] < 4:
             _upgrade_fields(tx)
         tx.run(cy.SET_SCHEMA_VERSION, value=cy.SCHEMA_VERSION).consume()
     result = work(tx)
@@ -247,7 +293,8 @@ def _versioned(tx: neo4j.ManagedTransaction, work: Callable[[neo4j.ManagedTransa
 
 
 def _upgrade_fields(tx: neo4j.ManagedTransaction, batch: int = 5000) -> None:
-    """Schema 3: every node and edge gets its fields as real properties, worked out from its props_json."""
+    """Schemas 3 and 4: every node and edge gets its fields as real properties, worked out from its props_json,
+    and every measure its ``searched`` text (the full-text index reads it)."""
     def rewrite(query: str, rows: list[dict[str, Any]]) -> None:
         for i in range(0, len(rows), batch):
             tx.run(query, rows=rows[i : i + batch]).consume()
@@ -256,7 +303,17 @@ def _upgrade_fields(tx: neo4j.ManagedTransaction, batch: int = 5000) -> None:
         return [{"id": r["id"], "fields": fields(r["id"], r["doc"], json.loads(r["props_json"] or "{}"))}
                 for r in records]
 
-    rewrite(cy.REWRITE_NODES, of(list(tx.run(cy.NODES_JSON))))
+    nodes = list(tx.run(cy.NODES_JSON))
+    measures = with_searched([{**json.loads(r["props_json"] or "{}"), "id": r["id"]} for r in nodes
+                              if r["label"] == "Measure"])
+    searched = {m["id"]: m["searched"] for m in measures}
+    rows = []
+    for r in nodes:
+        props = json.loads(r["props_json"] or "{}")
+        if r["id"] in searched:
+            props["searched"] = searched[r["id"]]
+        rows.append({"id": r["id"], "fields": fields(r["id"], r["doc"], props)})
+    rewrite(cy.REWRITE_NODES, rows)
     for t in EDGE_TYPES:
         rewrite(cy.rewrite_edges(t), of(list(tx.run(cy.edges_json(t)))))
 

@@ -1,7 +1,9 @@
 """Every SQL statement of the embedded store, in one place, all parameterised (``?`` placeholders only)."""
 from __future__ import annotations
 
-SCHEMA_VERSION = "2"  # 2: owners (shared facts per document) and alignments (pairs aligned at versions)
+# 2: owners (shared facts per document) and alignments (pairs aligned at versions); 3: the edges_type index and
+# the full-text index (search, search_rows)
+SCHEMA_VERSION = "3"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -17,6 +19,7 @@ CREATE TABLE IF NOT EXISTS edges (
 CREATE INDEX IF NOT EXISTS edges_source ON edges(source, type);
 CREATE INDEX IF NOT EXISTS edges_target ON edges(target, type);
 CREATE INDEX IF NOT EXISTS edges_doc ON edges(doc);
+CREATE INDEX IF NOT EXISTS edges_type ON edges(type);
 CREATE TABLE IF NOT EXISTS documents (
     plan_id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, loaded_at TEXT NOT NULL
 );
@@ -36,6 +39,8 @@ CREATE TABLE IF NOT EXISTS alignments (
     PRIMARY KEY (source_plan, target_plan)
 );
 CREATE INDEX IF NOT EXISTS alignments_target ON alignments(target_plan);
+CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(kind UNINDEXED, tokens, tokenize='unicode61 remove_diacritics 0');
+CREATE TABLE IF NOT EXISTS search_rows (rowid INTEGER PRIMARY KEY, node_id TEXT NOT NULL UNIQUE);
 """
 HAS_TABLE = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
 
@@ -69,8 +74,78 @@ UPGRADE_FROM_1 = [
 SET_META = "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)"
 GET_META = "SELECT value FROM meta WHERE key = ?"
 
-ALL_NODES = "SELECT id, label, doc, props FROM nodes"
-ALL_EDGES = "SELECT id, type, source, target, doc, props FROM edges"
+# ---- reads (every one answered from an index; results ordered by id, as the Store contract says) ----
+_NODE = "SELECT id, label, doc, props FROM nodes"
+_EDGE = "SELECT id, type, source, target, doc, props FROM edges"
+NODE_BY_ID = _NODE + " WHERE id = ?"
+NODES_BY_IDS = _NODE + " WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id"
+NODES_BY_LABEL = _NODE + " WHERE label = ? ORDER BY id"
+NODES_BY_LABEL_DOC = _NODE + " WHERE label = ? AND doc = ? ORDER BY id"
+NODES_OF_DOC = _NODE + " WHERE doc = ? ORDER BY id"
+ALL_EDGES = _EDGE + " ORDER BY id"
+# (source, type) and (target, type) indexes; a NULL parameter means "any".
+EDGES_FROM = _EDGE + " WHERE source = ? AND (? IS NULL OR type = ?) AND (? IS NULL OR target = ?) ORDER BY id"
+EDGES_TO = _EDGE + " WHERE target = ? AND (? IS NULL OR type = ?) ORDER BY id"
+EDGES_OF_TYPE = _EDGE + " WHERE type = ? ORDER BY id"
+# Every edge touching a document's own nodes except the alignment's links, driven from the owner index.
+DOCUMENT_EDGES = """
+SELECT e.id, e.type, e.source, e.target, e.doc, e.props FROM nodes n CROSS JOIN edges e
+ WHERE n.doc = ? AND e.source = n.id AND e.type <> 'DERIVES_FROM'
+UNION
+SELECT e.id, e.type, e.source, e.target, e.doc, e.props FROM nodes n CROSS JOIN edges e
+ WHERE n.doc = ? AND e.target = n.id AND e.type <> 'DERIVES_FROM'
+ORDER BY 1
+"""
+# Cascades: one recursive query. ``reach`` walks measures (a measure's task units stand for it at the same
+# depth, as Store.cascade_links says), then every passing link out of a reached measure is returned. Walking
+# (id, depth) pairs rather than links keeps the recursion linear in the measures reached.
+_PASSES = """l.type = 'DERIVES_FROM' AND coalesce(json_extract(l.props, '$.level'), '') <> 'plan'
+     AND coalesce(json_extract(l.props, '$.status'), '') <> 'rejected'
+     AND (:scope IS NULL OR json_extract(l.props, '$.scope') = :scope)
+     AND (:status IS NULL OR json_extract(l.props, '$.status') = :status)
+     AND (:min_score IS NULL OR json_extract(l.props, '$.score') IS NULL
+          OR json_extract(l.props, '$.score') >= :min_score)"""
+_CASCADE = """
+WITH RECURSIVE reach(id, depth) AS (
+  SELECT value, 0 FROM json_each(:roots)
+  UNION
+  SELECT p.source, r.depth FROM reach r CROSS JOIN edges p CROSS JOIN nodes c
+   WHERE p.target = r.id AND p.type = 'PART_OF' AND c.id = p.source AND json_extract(c.props, '$.kind') = 'task'
+  UNION
+  SELECT l.{far}, r.depth + 1 FROM reach r CROSS JOIN edges l
+   WHERE r.depth < :depth AND l.{near} = r.id AND {passes}
+)
+SELECT DISTINCT l.id, l.type, l.source, l.target, l.doc, l.props FROM reach r CROSS JOIN edges l
+ WHERE r.depth < :depth AND l.{near} = r.id AND {passes}
+ ORDER BY l.id
+"""
+CASCADE_DOWN = _CASCADE.format(near="target", far="source", passes=_PASSES)
+CASCADE_UP = _CASCADE.format(near="source", far="target", passes=_PASSES)
+# What a measure's view shows (Store.measure_context): its structural edges both ways.
+_CONTEXT_TYPES = "('PART_OF', 'RESPONSIBLE_FOR', 'HAS_TARGET', 'CITES')"
+MEASURE_CONTEXT = f"""
+SELECT e.id, e.type, e.source, e.target, e.doc, e.props FROM json_each(?) j CROSS JOIN edges e
+ WHERE e.target = j.value AND e.type IN {_CONTEXT_TYPES}
+UNION
+SELECT e.id, e.type, e.source, e.target, e.doc, e.props FROM json_each(?) j CROSS JOIN edges e
+ WHERE e.source = j.value AND e.type IN {_CONTEXT_TYPES}
+ORDER BY 1
+"""
+# ---- full-text index (graph/textindex.py): FTS5 over bigram tokens; search_rows maps a node to its FTS row ----
+SEARCH_ROW_OF = "SELECT rowid FROM search_rows WHERE node_id = ?"
+DELETE_SEARCH = "DELETE FROM search WHERE rowid = ?"
+DELETE_SEARCH_ROW = "DELETE FROM search_rows WHERE rowid = ?"
+ADD_SEARCH_ROW = "INSERT INTO search_rows(node_id) VALUES (?) RETURNING rowid"
+ADD_SEARCH = "INSERT INTO search(rowid, kind, tokens) VALUES (?, ?, ?)"
+SEARCHABLE_NODES = _NODE + " WHERE label IN ('Measure', 'Agency', 'Indicator', 'Law')"
+SEARCH = """
+SELECT n.id, n.label, n.doc, n.props FROM search s CROSS JOIN search_rows r CROSS JOIN nodes n
+ WHERE search MATCH :match AND r.rowid = s.rowid AND n.id = r.node_id
+   AND (:labels IS NULL OR s.kind IN (SELECT value FROM json_each(:labels)))
+ ORDER BY s.rank LIMIT :limit
+"""
+COUNT_NODES = "SELECT label, count(*) FROM nodes GROUP BY label"
+COUNT_EDGES = "SELECT type, count(*) FROM edges GROUP BY type"
 
 DOCUMENT_HASH = "SELECT content_hash FROM documents WHERE plan_id = ?"
 UPSERT_DOCUMENT = "INSERT OR REPLACE INTO documents(plan_id, content_hash, loaded_at) VALUES (?, ?, ?)"
@@ -90,7 +165,7 @@ SELECT id FROM edges WHERE source = ? AND type = 'DERIVES_FROM'
 UNION SELECT id FROM edges WHERE target = ? AND type = 'DERIVES_FROM'
 """
 NODE_EXISTS = "SELECT 1 FROM nodes WHERE id = ?"
-EDGE_BY_ID = "SELECT id, type, source, target, doc, props FROM edges WHERE id = ?"
+EDGE_BY_ID = _EDGE + " WHERE id = ?"
 DELETE_EDGE = "DELETE FROM edges WHERE id = ?"
 # A shared node (Agency, Law, Jurisdiction) without owners goes once no edge touches it any more.
 IS_ORPHAN_SHARED = """

@@ -1,41 +1,38 @@
-"""The embedded store: a networkx graph in memory over a SQLite file that is the source of truth.
+"""The embedded store: one SQLite file, read and written with SQL only.
 
-Why both: SQLite gives atomic, crash-safe writes with nothing to install (WAL mode; a killed load rolls
-back), networkx gives fast traversals. Every write goes to SQLite in one ``BEGIN IMMEDIATE`` transaction
-first and is applied to the in-memory graph only after the commit, so the two never disagree. Another
-process writing the same file is noticed through ``PRAGMA data_version`` and the graph is rebuilt — also
-when that commit happened while this process waited for the write lock (the version is checked again once
-the lock is held). Two writers: the second waits up to ``busy_timeout`` for the first, then fails with a
-StoreError. Opening never writes: the schema is created only in a new file, and an older file's schema is
-upgraded by its first write, so readers never wait for a writer.
+Why SQLite: atomic, crash-safe writes with nothing to install (WAL mode; a killed load rolls back), readers
+that never wait for a writer, and indexes that answer "the edges of this node" in microseconds. There is no
+in-memory mirror of the graph: rebuilding one made a fresh process spend 25 s and 15 GB before its first
+answer at national scale, so every read is a query against indexed tables and opening costs the same at any
+size. Two writers: the second waits up to ``busy_timeout`` for the first, then fails with a StoreError.
+Opening never writes: the schema is created only in a new file, and an older file's schema is upgraded by
+its first write, so readers never wait for a writer.
 """
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-
 from policygraph.errors import NotFound, StoreError
 from policygraph.graph import sqlite_sql as sql
 from policygraph.graph.model import EDGE_TYPES, NODE_LABELS, Edge, Fragment, Node, canonical_json
 from policygraph.graph.store import (
-    CONCURRENT_READERS, PERSISTENT, TRANSACTIONS, VERSIONED, AlignedVersions, ReviewRecord, Store, WriteResult,
-    WriteStatus, apply_review_log,
+    CONCURRENT_READERS, INDEXED_READS, PERSISTENT, TRANSACTIONS, VERSIONED, AlignedVersions, Direction, LinkFilter,
+    ReviewRecord, Store, WriteResult, WriteStatus, apply_review_log,
 )
+from policygraph.graph.textindex import KINDS, bigrams, index_tokens, searched_text, segments, with_searched
 
 
 class SqliteStore(Store):
     """``sqlite:///path/graph.db`` — the default store."""
 
     name = "sqlite"
-    capabilities = frozenset({TRANSACTIONS, PERSISTENT, CONCURRENT_READERS, VERSIONED})
+    capabilities = frozenset({TRANSACTIONS, PERSISTENT, CONCURRENT_READERS, VERSIONED, INDEXED_READS})
 
     def __init__(self, path: str | Path, busy_timeout_s: float = 30.0, create: bool = True) -> None:
         self.path = Path(path)
@@ -58,13 +55,7 @@ class SqliteStore(Store):
         except StoreError:
             self.db.close()
             raise
-        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
-        self._by_label: dict[str, set[str]] = defaultdict(set)
-        self._by_doc: dict[str | None, set[str]] | None = None  # owning plan → its nodes, built on first use
-        self._by_type: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
-        self._version = -1
         self._writes = 0  # our own commits: data_version only counts other connections'
-        self._refresh()
 
     def _schema_version(self) -> str | None:
         """The file's schema version, None for a file without our tables (reading only: no lock taken)."""
@@ -103,10 +94,14 @@ class SqliteStore(Store):
         if current == "1":
             for statement in sql.UPGRADE_FROM_1:
                 db.execute(statement)
+        if current in ("1", "2"):  # measures' searched text and the full-text index are new in 3
+            measures = [_node(r) for r in db.execute(sql.NODES_BY_LABEL, ("Measure",)).fetchall()]
+            upgraded = with_searched([{**m.props, "id": m.id} for m in measures])
+            db.executemany(sql.UPSERT_NODE, [(m.id, m.label, m.doc, canonical_json({**m.props, "searched": u["searched"]}))
+                                             for m, u in zip(measures, upgraded)])
+            self._reindex(db, [r[0] for r in db.execute(sql.SEARCHABLE_NODES).fetchall()])
         db.execute(sql.SET_META, ("schema_version", sql.SCHEMA_VERSION))
         self._schema = sql.SCHEMA_VERSION
-        self._version = -1
-        self._refresh()  # the upgrade changed rows the in-memory graph holds
 
     @classmethod
     def from_url(cls, url: str, create: bool = True) -> SqliteStore:
@@ -119,102 +114,28 @@ class SqliteStore(Store):
             raise StoreError(f"{url}: give a file, e.g. sqlite:///policygraph.db")
         return cls(path, create=create)
 
-    # ---- keeping memory in step -------------------------------------------------------------------
-    def _refresh(self) -> None:
-        """Rebuild the in-memory graph when the file changed under us (or at start)."""
-        version = self.db.execute("PRAGMA data_version").fetchone()[0]
-        if version == self._version:
-            return
-        g: nx.MultiDiGraph = nx.MultiDiGraph()
-        by_label: dict[str, set[str]] = defaultdict(set)
-        by_type: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
-        # Built straight into networkx's adjacency dicts (the layout MultiDiGraph.add_edge produces: one key
-        # dict shared by _succ[u][v] and _pred[v][u]) because add_edges_from's per-edge checks made opening
-        # a national-scale store (1.3M edges) take minutes. Properties stay JSON text until first read.
-        node, succ, pred = g._node, g._succ, g._pred
-        for nid, label, doc, raw in self.db.execute(sql.ALL_NODES):
-            node[nid] = {"label": label, "doc": doc, "raw": raw}
-            succ[nid] = {}
-            pred[nid] = {}
-            by_label[label].add(nid)
-        for eid, type_, src, dst, doc, raw in self.db.execute(sql.ALL_EDGES):
-            for end in (src, dst):
-                if end not in node:  # cannot happen through this store; tolerate a hand-edited file
-                    node[end], succ[end], pred[end] = {}, {}, {}
-            keydict = succ[src].get(dst)
-            if keydict is None:
-                keydict = succ[src][dst] = {}
-                pred[dst][src] = keydict
-            keydict[eid] = {"type": type_, "doc": doc, "raw": raw}
-            by_type[type_][eid] = (src, dst)
-        self._by_label, self._by_type, self._by_doc = by_label, by_type, None
-        self.graph = g
-        self._version = version
-
-    def _mem_add_node(self, n: Node) -> None:
-        if n.id in self.graph:
-            self._by_label[self.graph.nodes[n.id].get("label", "")].discard(n.id)
-            if self._by_doc is not None:
-                self._by_doc[self.graph.nodes[n.id].get("doc")].discard(n.id)
-        self.graph.add_node(n.id, label=n.label, doc=n.doc, props=dict(n.props), raw=None)
-        self._by_label[n.label].add(n.id)
-        if self._by_doc is not None:
-            self._by_doc[n.doc].add(n.id)
-
-    def _mem_add_edge(self, e: Edge) -> None:
-        self.graph.add_edge(e.source, e.target, key=e.id, type=e.type, doc=e.doc, props=dict(e.props), raw=None)
-        self._by_type[e.type][e.id] = (e.source, e.target)
-
-    def _mem_remove_edge(self, eid: str) -> None:
-        for edges in self._by_type.values():
-            ends = edges.pop(eid, None)
-            if ends is not None:
-                if self.graph.has_edge(*ends, key=eid):
-                    self.graph.remove_edge(*ends, key=eid)
-                return
-
-    def _mem_remove_node(self, nid: str) -> None:
-        if nid in self.graph:
-            for _, _, eid in list(self.graph.in_edges(nid, keys=True)) + list(self.graph.out_edges(nid, keys=True)):
-                self._mem_remove_edge(eid)
-            self._by_label[self.graph.nodes[nid].get("label", "")].discard(nid)
-            if self._by_doc is not None:
-                self._by_doc[self.graph.nodes[nid].get("doc")].discard(nid)
-            self.graph.remove_node(nid)
-
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One immediate transaction; the in-memory graph is rebuilt if anything goes wrong.
-
-        Another process may commit while this one waits in BEGIN IMMEDIATE: the version is checked again
-        once the lock is held, so that commit is read before this one builds on it (taking its
-        ``data_version`` as ours would leave this process serving the graph without it, for good).
-        """
-        self._refresh()
+        """One immediate transaction: committed whole or rolled back whole (a killed process rolls back too)."""
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise StoreError(f"{self.path}: the graph database is busy (another load is running?): {exc}") from exc
         try:
-            self._refresh()
             if self._schema != sql.SCHEMA_VERSION:
                 self._upgrade(self.db)
             yield self.db
             self.db.execute("COMMIT")
         except BaseException as exc:
             self.db.execute("ROLLBACK")
-            self._version = -1
-            self._refresh()
             if isinstance(exc, sqlite3.Error):
                 raise StoreError(f"{self.path}: the write failed and was rolled back ({exc})") from exc
             raise
-        # Our own commit bumps nothing in data_version for this connection; remember it as current.
-        self._version = self.db.execute("PRAGMA data_version").fetchone()[0]
         self._writes += 1
 
     def version(self) -> str | None:
-        self._refresh()
-        return f"{self._version}.{self._writes}"
+        """``data_version`` moves on other connections' commits, ``_writes`` on ours: together, every write."""
+        return f"{self.db.execute('PRAGMA data_version').fetchone()[0]}.{self._writes}"
 
     # ---- documents ----------------------------------------------------------------------------------
     def document_hash(self, plan_id: str) -> str | None:
@@ -229,9 +150,8 @@ class SqliteStore(Store):
             old = db.execute(sql.DOCUMENT_HASH, (fragment.plan_id,)).fetchone()
             if old and old[0] == fragment.content_hash:
                 return WriteResult(fragment.plan_id, "unchanged", 0, 0)
-            change = self._replace_document(db, fragment.plan_id, fragment)
+            self._replace_document(db, fragment.plan_id, fragment)
             db.execute(sql.UPSERT_DOCUMENT, (fragment.plan_id, fragment.content_hash, _now()))
-        change.apply(self)
         status: WriteStatus = "replaced" if old else "added"
         return WriteResult(fragment.plan_id, status, len(fragment.nodes), len(fragment.edges))
 
@@ -239,19 +159,17 @@ class SqliteStore(Store):
         with self._write() as db:
             if not db.execute(sql.DOCUMENT_HASH, (plan_id,)).fetchone():
                 return False
-            change = self._replace_document(db, plan_id, None)
+            self._replace_document(db, plan_id, None)
             db.execute(sql.DELETE_DOCUMENT, (plan_id,))
-        change.apply(self)
         return True
 
-    def _replace_document(self, db: sqlite3.Connection, plan_id: str, fragment: Fragment | None) -> _Change:
+    def _replace_document(self, db: sqlite3.Connection, plan_id: str, fragment: Fragment | None) -> None:
         """Drop what ``plan_id`` owns and its owner records, then write ``fragment`` (None: delete).
 
         Shared facts are rewritten from their remaining owners, so they end up exactly as the other
         documents state them; links touching a measure the new version no longer has go with it.
         """
-        change = _Change()
-        removed_nodes, change.removed_edges, touched = self._drop_owned(db, plan_id)
+        removed_nodes, touched = self._drop_owned(db, plan_id)
         released = {r[0] for r in db.execute(sql.RELEASE_OWNED, (plan_id,)).fetchall()}
         nodes = fragment.nodes if fragment else []
         edges = fragment.edges if fragment else []
@@ -263,7 +181,6 @@ class SqliteStore(Store):
                                        for e in shared_edges])
         owned_nodes = [n for n in nodes if n.doc is not None]
         db.executemany(sql.UPSERT_NODE, [(n.id, n.label, n.doc, canonical_json(n.props)) for n in owned_nodes])
-        change.nodes = list(owned_nodes)
         # Shared facts this document states or stated: each shows its first owner's version, or goes.
         gone_shared: list[str] = []
         for item in sorted(released | {n.id for n in shared_nodes} | {e.id for e in shared_edges}):
@@ -274,40 +191,44 @@ class SqliteStore(Store):
             kind, label, source, target, raw = first
             if kind == "node":
                 db.execute(sql.UPSERT_NODE, (item, label, None, raw))
-                change.nodes.append(Node.model_construct(id=item, label=label, doc=None, props=json.loads(raw)))
             else:
                 db.execute(sql.UPSERT_EDGE, (item, label, source, target, None, raw))
-                change.edges.append(Edge.model_construct(id=item, type=label, source=source, target=target,
-                                                         doc=None, props=json.loads(raw)))
         own = {n.id for n in nodes}
         self._require_nodes(db, {x for e in edges for x in (e.source, e.target)} - own)
         owned_edges = [e for e in edges if e.doc is not None]
         db.executemany(sql.UPSERT_EDGE, [(e.id, e.type, e.source, e.target, e.doc, canonical_json(e.props))
                                          for e in owned_edges])
-        change.edges += owned_edges
         # Shared edges without owners go first, so that shared nodes they touched can become orphans.
         gone_edges = [i for i in gone_shared if db.execute(sql.EDGE_BY_ID, (i,)).fetchone()]
         db.executemany(sql.DELETE_EDGE, [(i,) for i in gone_edges])
         dangling = self._dangling(db, removed_nodes)
         db.executemany(sql.DELETE_EDGE, [(d,) for d in dangling])
-        change.removed_edges += gone_edges + dangling
         orphans = self._orphans(db, touched | set(gone_shared) - set(gone_edges))
         db.executemany(sql.DELETE_NODE, [(o,) for o in orphans])
-        kept = {n.id for n in change.nodes}
-        # A node the new version still has stays in memory (and is updated): removing it would also drop
-        # its DERIVES_FROM links from memory although they survive in the file.
-        change.removed_nodes = [n for n in removed_nodes + orphans if n not in kept]
         db.execute(sql.FORGET_ALIGNED, (plan_id, plan_id))
-        return change
+        self._reindex(db, {*removed_nodes, *own, *released, *gone_shared, *orphans})
 
-    def _drop_owned(self, db: sqlite3.Connection, plan_id: str) -> tuple[list[str], list[str], set[str]]:
-        """Delete what a document owns; return removed node ids, edge ids and the shared nodes they touched."""
+    @staticmethod
+    def _reindex(db: sqlite3.Connection, ids: Iterable[str]) -> None:
+        """Bring the full-text rows of these nodes in line with the nodes table (in the write's transaction)."""
+        ids = sorted(set(ids))
+        rows = [r for i in ids if (r := db.execute(sql.SEARCH_ROW_OF, (i,)).fetchone())]
+        db.executemany(sql.DELETE_SEARCH, rows)
+        db.executemany(sql.DELETE_SEARCH_ROW, rows)
+        for n in (_node(r) for r in db.execute(sql.NODES_BY_IDS, (json.dumps(ids),)).fetchall()):
+            text = searched_text(n)
+            if text is not None:
+                (rowid,) = db.execute(sql.ADD_SEARCH_ROW, (n.id,)).fetchone()
+                db.execute(sql.ADD_SEARCH, (rowid, n.label, index_tokens(text)))
+
+    def _drop_owned(self, db: sqlite3.Connection, plan_id: str) -> tuple[list[str], set[str]]:
+        """Delete what a document owns; return removed node ids and the shared nodes its edges touched."""
         nodes = [r[0] for r in db.execute(sql.OWNED_NODE_IDS, (plan_id,))]
         rows = db.execute(sql.OWNED_EDGE_ROWS, (plan_id,)).fetchall()
         touched = {r[1] for r in rows} | {r[2] for r in rows}
         db.execute(sql.DELETE_OWNED_EDGES, (plan_id,))
         db.execute(sql.DELETE_OWNED_NODES, (plan_id,))
-        return nodes, [r[0] for r in rows], touched
+        return nodes, touched
 
     @staticmethod
     def _require_nodes(db: sqlite3.Connection, ids: Iterable[str]) -> None:
@@ -327,83 +248,73 @@ class SqliteStore(Store):
         return sorted(c for c in candidates if db.execute(sql.IS_ORPHAN_SHARED, (c,)).fetchone())
 
     # ---- reading ------------------------------------------------------------------------------------
-    # Nodes and edges read back were validated when written; model_construct skips validating them again,
-    # which was most of the cost of a first query on a national-scale store.
+    # Nodes and edges read back were validated when written; model_construct skips validating them again.
     def get_node(self, node_id: str) -> Node | None:
-        self._refresh()
-        data = self.graph.nodes.get(node_id)
-        if not data or "label" not in data:
-            return None
-        return Node.model_construct(id=node_id, label=data["label"], doc=data["doc"], props=_props(data))
+        row = self.db.execute(sql.NODE_BY_ID, (node_id,)).fetchone()
+        return _node(row) if row else None
 
-    def _doc_index(self) -> dict[str | None, set[str]]:
-        """Owner → node ids, built at the first query that needs it (opening the store stays cheap)."""
-        if self._by_doc is None:
-            index: dict[str | None, set[str]] = defaultdict(set)
-            for nid, data in self.graph.nodes(data=True):
-                index[data.get("doc")].add(nid)
-            self._by_doc = index
-        return self._by_doc
+    def get_nodes(self, node_ids: Iterable[str]) -> dict[str, Node]:
+        ids = json.dumps(sorted(set(node_ids)))
+        return {r[0]: _node(r) for r in self.db.execute(sql.NODES_BY_IDS, (ids,))}
 
     def find_nodes(self, label: str, **props: Any) -> list[Node]:
-        self._refresh()
-        out = []
-        candidates = self._by_label.get(label, set())
         if "plan_id" in props:
-            # Nodes that carry a plan_id are owned by that plan (graph.model), so the owner index narrows
-            # "the measures of this plan" from every measure in the graph to the plan's own.
-            candidates = candidates & self._doc_index().get(props["plan_id"], set())
-        for nid in sorted(candidates):
-            data = self.graph.nodes[nid]
-            p = _props(data)
-            if all(p.get(k) == v for k, v in props.items()):
-                out.append(Node.model_construct(id=nid, label=data["label"], doc=data["doc"], props=p))
-        return out
+            # Nodes that carry a plan_id are owned by that plan (graph.model): the owner index answers.
+            rows = self.db.execute(sql.NODES_BY_LABEL_DOC, (label, props["plan_id"]))
+        else:
+            rows = self.db.execute(sql.NODES_BY_LABEL, (label,))
+        nodes = (_node(r) for r in rows)
+        return [n for n in nodes if all(n.props.get(k) == v for k, v in props.items())]
 
     def edges(self, type: str | None = None, source: str | None = None, target: str | None = None) -> list[Edge]:
-        self._refresh()
-        g = self.graph
         if source is not None:
-            triples = g.out_edges(source, keys=True, data=True) if source in g else []
+            rows = self.db.execute(sql.EDGES_FROM, (source, type, type, target, target))
         elif target is not None:
-            triples = g.in_edges(target, keys=True, data=True) if target in g else []
+            rows = self.db.execute(sql.EDGES_TO, (target, type, type))
+        elif type is not None:
+            rows = self.db.execute(sql.EDGES_OF_TYPE, (type,))
         else:
-            types = [type] if type else list(self._by_type)
-            triples = [(u, v, k, g.edges[u, v, k]) for t in types for k, (u, v) in self._by_type.get(t, {}).items()]
-        out = [Edge.model_construct(id=k, type=d["type"], source=u, target=v, doc=d["doc"], props=_props(d))
-               for u, v, k, d in triples
-               if (type is None or d["type"] == type) and (target is None or v == target)]
-        return sorted(out, key=lambda e: e.id)
+            rows = self.db.execute(sql.ALL_EDGES)
+        return [_edge(r) for r in rows]
 
     def document_graph(self, plan_id: str) -> tuple[list[Node], list[Edge]]:
-        self._refresh()
-        g = self.graph
-        owned = self._doc_index().get(plan_id, set())
-        edges: dict[str, Edge] = {}
-        reached = set(owned)
-        for nid in owned:
-            for u, v, k, d in (*g.out_edges(nid, keys=True, data=True), *g.in_edges(nid, keys=True, data=True)):
-                if d["type"] != "DERIVES_FROM" and k not in edges:
-                    edges[k] = Edge.model_construct(id=k, type=d["type"], source=u, target=v, doc=d["doc"],
-                                                    props=_props(d))
-                    reached.update((u, v))
-        nodes = [n for nid in sorted(reached) if (n := self.get_node(nid)) is not None]
-        return nodes, sorted(edges.values(), key=lambda e: e.id)
+        edges = [_edge(r) for r in self.db.execute(sql.DOCUMENT_EDGES, (plan_id, plan_id))]
+        owned = [_node(r) for r in self.db.execute(sql.NODES_OF_DOC, (plan_id,))]
+        reached = self.get_nodes({x for e in edges for x in (e.source, e.target)} - {n.id for n in owned})
+        nodes = sorted([*owned, *reached.values()], key=lambda n: n.id)
+        return nodes, edges
+
+    def cascade_links(self, roots: Sequence[str], direction: Direction, depth: int,
+                      links: LinkFilter = LinkFilter()) -> list[Edge]:
+        query = sql.CASCADE_DOWN if direction == "down" else sql.CASCADE_UP
+        params = {"roots": json.dumps(list(roots)), "depth": depth, "scope": links.scope, "status": links.status,
+                  "min_score": links.min_score}
+        return [_edge(r) for r in self.db.execute(query, params)]
+
+    def measure_context(self, measure_ids: Iterable[str]) -> tuple[list[Node], list[Edge]]:
+        ids = json.dumps(sorted(set(measure_ids)))
+        edges = [_edge(r) for r in self.db.execute(sql.MEASURE_CONTEXT, (ids, ids))]
+        nodes = self.get_nodes({*json.loads(ids), *(x for e in edges for x in (e.source, e.target))})
+        return sorted(nodes.values(), key=lambda n: n.id), edges
+
+    def search_text(self, terms: list[str], kinds: Sequence[str] | None = None, limit: int = 2000) -> list[Node]:
+        segs = segments(terms)
+        if not segs or self._schema != sql.SCHEMA_VERSION:  # nothing to narrow by, or a file not yet upgraded
+            return super().search_text(terms, kinds, limit)
+        match = " AND ".join(f'"{" ".join(bigrams(s))}"' for s in segs)  # tokens are letters and digits only
+        labels = json.dumps([KINDS[k] for k in kinds if k in KINDS]) if kinds else None
+        rows = self.db.execute(sql.SEARCH, {"match": match, "labels": labels, "limit": limit})
+        return [_node(r) for r in rows]
 
     def get_edge(self, edge_id: str) -> Edge | None:
-        self._refresh()
-        for edges in self._by_type.values():
-            ends = edges.get(edge_id)
-            if ends is not None:
-                d = self.graph.edges[ends[0], ends[1], edge_id]
-                return Edge.model_construct(id=edge_id, type=d["type"], source=ends[0], target=ends[1],
-                                            doc=d["doc"], props=_props(d))
-        return None
+        row = self.db.execute(sql.EDGE_BY_ID, (edge_id,)).fetchone()
+        return _edge(row) if row else None
 
     def counts(self) -> dict[str, dict[str, int]]:
-        self._refresh()
-        return {"nodes": {lab: len(self._by_label.get(lab, ())) for lab in NODE_LABELS},
-                "edges": {t: len(self._by_type.get(t, {})) for t in EDGE_TYPES}}
+        nodes = dict(self.db.execute(sql.COUNT_NODES).fetchall())
+        edges = dict(self.db.execute(sql.COUNT_EDGES).fetchall())
+        return {"nodes": {lab: nodes.get(lab, 0) for lab in NODE_LABELS},
+                "edges": {t: edges.get(t, 0) for t in EDGE_TYPES}}
 
     # ---- links and reviews -------------------------------------------------------------------------
     def replace_inferred_links(self, source_plans: Iterable[str], target_plans: Iterable[str],
@@ -421,11 +332,6 @@ class SqliteStore(Store):
             if versions is not None:
                 db.executemany(sql.RECORD_ALIGNED, [(s, t, versions[s], versions[t]) for s in sources
                                                     for t in targets])
-        for eid in old:
-            self._mem_remove_edge(eid)
-        for e in new:
-            self._mem_remove_edge(e.id)
-            self._mem_add_edge(e)
         return len(new)
 
     def aligned_versions(self) -> dict[tuple[str, str], AlignedVersions]:
@@ -436,15 +342,11 @@ class SqliteStore(Store):
     def put_link(self, link: Edge) -> None:
         with self._write() as db:
             self._put_link(db, link)
-        self._mem_remove_edge(link.id)
-        self._mem_add_edge(link)
 
     def put_reviewed_link(self, link: Edge, record: ReviewRecord) -> None:
         with self._write() as db:
             self._put_link(db, link)
             self._append_review(db, record)
-        self._mem_remove_edge(link.id)
-        self._mem_add_edge(link)
 
     def _put_link(self, db: sqlite3.Connection, link: Edge) -> None:
         self._require_nodes(db, [link.source, link.target])
@@ -467,34 +369,13 @@ class SqliteStore(Store):
         self.db.close()
 
 
-def _props(data: dict[str, Any]) -> dict[str, Any]:
-    """Decode a node's or edge's properties on first use and keep the result."""
-    props = data.get("props")
-    if props is None:
-        props = data["props"] = json.loads(data["raw"])
-        data["raw"] = None
-    return props
+def _node(row: tuple[str, str, str | None, str]) -> Node:
+    return Node.model_construct(id=row[0], label=row[1], doc=row[2], props=json.loads(row[3]))
 
 
-class _Change:
-    """What a document write did to the file, applied to the in-memory graph after the commit."""
-
-    def __init__(self) -> None:
-        self.nodes: list[Node] = []
-        self.edges: list[Edge] = []
-        self.removed_nodes: list[str] = []
-        self.removed_edges: list[str] = []
-
-    def apply(self, store: SqliteStore) -> None:
-        for eid in self.removed_edges:
-            store._mem_remove_edge(eid)
-        for nid in self.removed_nodes:
-            store._mem_remove_node(nid)
-        for n in self.nodes:
-            store._mem_add_node(n)
-        for e in self.edges:
-            store._mem_remove_edge(e.id)
-            store._mem_add_edge(e)
+def _edge(row: tuple[str, str, str, str, str | None, str]) -> Edge:
+    return Edge.model_construct(id=row[0], type=row[1], source=row[2], target=row[3], doc=row[4],
+                                props=json.loads(row[5]))
 
 
 def _now() -> str:

@@ -25,14 +25,17 @@ from __future__ import annotations
 
 import importlib
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from policygraph.errors import StoreError
 from policygraph.graph.model import EDGE_TYPES, NODE_LABELS, Edge, Fragment, Node
+from policygraph.graph.textindex import KINDS, SEARCHED, contains_all
 
 WriteStatus = Literal["added", "replaced", "unchanged"]
+#: The edge types a measure's view reads (``measure_context``).
+CONTEXT_TYPES = frozenset({"PART_OF", "RESPONSIBLE_FOR", "HAS_TARGET", "CITES"})
 
 # Capability flags (see Store.capabilities).
 TRANSACTIONS = "transactions"  # a fragment write is atomic even if the process is killed
@@ -40,6 +43,33 @@ PERSISTENT = "persistent"  # data survives closing the store
 FULLTEXT = "fulltext"  # search() uses an index rather than a scan
 CONCURRENT_READERS = "concurrent_readers"  # other processes may read while one writes
 VERSIONED = "versioned"  # version() changes on every write, so readers may cache what they read
+# Node-by-node reads cost microseconds (a local index, no round trip): readers should never load a whole label
+# or edge type to save calls.
+INDEXED_READS = "indexed_reads"
+
+Direction = Literal["down", "up"]
+
+
+@dataclass(frozen=True)
+class LinkFilter:
+    """Which DERIVES_FROM links a cascade may use; every hop of a path must pass. Rejected links and
+    plan-level links never pass (``is_live``)."""
+
+    scope: str | None = None
+    status: str | None = None
+    min_score: float | None = None
+
+    def passes(self, e: Edge) -> bool:
+        p = e.props
+        score = p.get("score")
+        return (is_live(e) and (self.scope is None or p.get("scope") == self.scope)
+                and (self.status is None or p.get("status") == self.status)
+                and (self.min_score is None or score is None or float(score) >= self.min_score))
+
+
+def is_live(e: Edge) -> bool:
+    """A measure-level link that counts: every status but ``rejected`` (the one rule, for every reader)."""
+    return e.props.get("level") != "plan" and e.props.get("status") != "rejected"
 
 
 @dataclass(frozen=True)
@@ -97,6 +127,10 @@ class Store(ABC):
     @abstractmethod
     def get_node(self, node_id: str) -> Node | None:
         """The node with this id, or None."""
+
+    def get_nodes(self, node_ids: Iterable[str]) -> dict[str, Node]:
+        """The nodes with these ids that exist, by id (one read on stores that can batch it)."""
+        return {n.id: n for i in sorted(set(node_ids)) if (n := self.get_node(i)) is not None}
 
     @abstractmethod
     def find_nodes(self, label: str, **props: Any) -> list[Node]:
@@ -187,6 +221,62 @@ class Store(ABC):
         """Every measure an agency is responsible for, with the edge."""
         es = self.edges("RESPONSIBLE_FOR", source=agency_id)
         return [(n, e) for e in es if (n := self.get_node(e.target)) is not None]
+
+    def cascade_links(self, roots: Sequence[str], direction: Direction, depth: int,
+                      links: LinkFilter = LinkFilter()) -> list[Edge]:
+        """Every DERIVES_FROM link passing ``links`` on a chain of at most ``depth`` hops from ``roots``
+        (down: links into them, from lower plans; up: links out of them), ordered by id.
+
+        A measure's links include those of its own task units (asked about an item, links to its tasks count),
+        at every hop. The caller picks paths among them; the store only has to find them, which each backend
+        does in one query (a recursive CTE, a Cypher expansion) instead of one call per node.
+        """
+        found: dict[str, Edge] = {}
+        frontier, seen = list(dict.fromkeys(roots)), set(roots)
+        for _ in range(max(0, depth)):
+            units = [u for m in frontier for u in (m, *self._task_units(m))]
+            reached = []
+            for u in units:
+                for e in (self.edges("DERIVES_FROM", target=u) if direction == "down"
+                          else self.edges("DERIVES_FROM", source=u)):
+                    if links.passes(e):
+                        found[e.id] = e
+                        other = e.source if direction == "down" else e.target
+                        if other not in seen:
+                            seen.add(other)
+                            reached.append(other)
+            frontier = reached
+            if not frontier:
+                break
+        return sorted(found.values(), key=lambda e: e.id)
+
+    def _task_units(self, measure_id: str) -> list[str]:
+        kids = self.edges("PART_OF", target=measure_id)
+        return [n.id for e in kids if (n := self.get_node(e.source)) is not None and n.label == "Measure"
+                and n.props.get("kind") == "task"]
+
+    def measure_context(self, measure_ids: Iterable[str]) -> tuple[list[Node], list[Edge]]:
+        """What a view of these measures shows, in one read: the measures, the edges into them (PART_OF from
+        their task units, RESPONSIBLE_FOR from their agencies) and out of them (PART_OF, HAS_TARGET, CITES),
+        and the nodes at the other ends; DERIVES_FROM links excepted. Ordered by id."""
+        nodes: dict[str, Node] = {}
+        edges: dict[str, Edge] = {}
+        for mid in measure_ids:
+            own = [e for e in (*self.edges(target=mid), *self.edges(source=mid)) if e.type in CONTEXT_TYPES]
+            edges.update((e.id, e) for e in own)
+            nodes.update(self.get_nodes({mid, *(x for e in own for x in (e.source, e.target))} - set(nodes)))
+        return sorted(nodes.values(), key=lambda n: n.id), sorted(edges.values(), key=lambda e: e.id)
+
+    def search_text(self, terms: list[str], kinds: Sequence[str] | None = None, limit: int = 2000) -> list[Node]:
+        """Candidates for a full-text query: nodes of the searched labels (``textindex.SEARCHED``; ``kinds``
+        narrows them) whose text may hold every term, at most ``limit``, the store's best candidates first.
+
+        Candidates may be a superset (an index of bigrams finds 追溯 in 追…溯 only when they are adjacent, but
+        the caller checks every hit as an exact substring); when there are more than ``limit``, which ones come
+        back is the store's own relevance. This default scans every node: stores answer from their index.
+        """
+        labels = [KINDS[k] for k in kinds if k in KINDS] if kinds else list(SEARCHED)
+        return [n for lab in labels for n in self.find_nodes(lab) if contains_all(n, terms)][:limit]
 
     def links(self, status: str | None = None) -> list[Edge]:
         """DERIVES_FROM links between measures, optionally only those with ``status``."""

@@ -94,7 +94,9 @@ def obligations(store: Store, agency: str, role: str | None = None) -> Obligatio
     snap = snapshot(store)
     a = resolve_agency(snap, agency)
     items = []
-    for e in snap.out("RESPONSIBLE_FOR", a.id):
+    edges = snap.out("RESPONSIBLE_FOR", a.id)
+    snap.prefetch_measures(e.target for e in edges)
+    for e in edges:
         m = snap.measure(e.target)
         if m is not None and (role is None or e.props.get("role") == role):
             items.append(Obligation(role=e.props.get("role", ""), as_written=e.props.get("as_written", ""),

@@ -7,12 +7,12 @@ never count. Asked about an item, links to the item's own task units count as li
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from policygraph.graph.model import Edge
-from policygraph.graph.store import Store
+from policygraph.graph.store import LinkFilter, Store
 from policygraph.queries.models import PLAN_EXAMPLE, Hop, Listing, MeasureView, PlanRef, _example
 from policygraph.queries.refs import resolve_measure
 from policygraph.queries.snapshot import hop, Snapshot, snapshot
@@ -50,22 +50,6 @@ class Cascade(Listing):
     items: list[Linked] = Field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class LinkFilter:
-    """Which hops a path may use; every hop of a path must pass."""
-
-    scope: str | None = None
-    status: str | None = None
-    min_score: float | None = None
-
-    def passes(self, e: Edge) -> bool:
-        p = e.props
-        score = p.get("score")
-        return ((self.scope is None or p.get("scope") == self.scope)
-                and (self.status is None or p.get("status") == self.status)
-                and (self.min_score is None or score is None or float(score) >= self.min_score))
-
-
 def implementations(store: Store, ref: str, level: str | None = None, links: LinkFilter = LinkFilter(),
                     depth: int = MAX_DEPTH) -> Cascade:
     """Every lower-level task deriving from the measure ``ref``, directly or through intermediate levels.
@@ -93,17 +77,45 @@ def sources(store: Store, ref: str, links: LinkFilter = LinkFilter(), depth: int
     return _grouped(snap.measure_view(root), "up", walk(snap, root.id, "up", links, depth))
 
 
+Paths = dict[str, tuple[list[Edge], float]]  # reached measure → (its best shortest chain, the chain's score)
+
+
 def walk(snap: Snapshot, root: str, direction: str, links: LinkFilter, depth: int) -> list[Linked]:
-    """Breadth-first over live links; each measure is reported once, on its best shortest path."""
-    best: dict[str, tuple[list[Edge], float]] = {}
+    """Every measure reached from ``root``, once each, on its best shortest path, with its view."""
+    return linked(snap, paths(snap, [root], direction, links, depth)[root])
+
+
+def paths(snap: Snapshot, roots: list[str], direction: str, links: LinkFilter, depth: int) -> dict[str, Paths]:
+    """For each root, the measures it reaches and their best shortest paths (breadth-first, a chain scored by
+    its weakest hop). The links come from the store in one query for all roots (``Store.cascade_links``), so
+    a coverage matrix over 50 measures is one read, not 50; both ends of every link are prefetched, so
+    ``snap.measure`` answers about them without another read."""
+    depth = max(1, min(depth, MAX_DEPTH))
+    down = direction == "down"
+    found = snap.store.cascade_links(roots, "down" if down else "up", depth, links)
+    ends = snap.prefetch_nodes(x for e in found for x in (e.source, e.target))
+    # Links reach a measure through its own task units too: index each link under its near end and, when
+    # that end is a task unit, under the unit's item.
+    index: dict[str, list[Edge]] = defaultdict(list)
+    for e in found:
+        near = e.target if down else e.source
+        index[near].append(e)
+        n = ends.get(near)
+        if n is not None and n.props.get("kind") == "task" and n.props.get("parent_id"):
+            index[str(n.props["parent_id"])].append(e)
+    return {root: _bfs(index, root, down, depth) for root in roots}
+
+
+def _bfs(index: dict[str, list[Edge]], root: str, down: bool, depth: int) -> Paths:
+    best: Paths = {}
     frontier: list[tuple[str, list[Edge]]] = [(root, [])]
     seen = {root}
-    for _ in range(max(1, min(depth, MAX_DEPTH))):
-        level_best: dict[str, tuple[list[Edge], float]] = {}
+    for _ in range(depth):
+        level_best: Paths = {}
         for node_id, path in frontier:
-            for e in _next_links(snap, node_id, direction):
-                other = e.source if direction == "down" else e.target
-                if other in seen or not links.passes(e):
+            for e in index.get(node_id, ()):
+                other = e.source if down else e.target
+                if other in seen:
                     continue
                 chain = [*path, e]
                 score = min(_score(x) for x in chain)
@@ -114,14 +126,18 @@ def walk(snap: Snapshot, root: str, direction: str, links: LinkFilter, depth: in
         frontier = [(k, v[0]) for k, v in level_best.items()]
         if not frontier:
             break
-    return [_linked(snap, mid, chain, score) for mid, (chain, score) in best.items() if snap.measure(mid)]
+    return best
 
 
-def _next_links(snap: Snapshot, node_id: str, direction: str) -> list[Edge]:
-    live = snap.live_ids()
-    edges = [e for u in snap.units(node_id)
-             for e in (snap.into("DERIVES_FROM", u) if direction == "down" else snap.out("DERIVES_FROM", u))]
-    return [e for e in edges if e.id in live]
+def linked(snap: Snapshot, found: Paths) -> list[Linked]:
+    """Views of reached measures (one read for all of them)."""
+    snap.prefetch_measures(found)
+    return [_linked(snap, mid, chain, score) for mid, (chain, score) in found.items() if snap.measure(mid)]
+
+
+def plan_of(snap: Snapshot, measure_id: str) -> str | None:
+    m = snap.measure(measure_id)
+    return str(m.props.get("plan_id")) if m is not None else None
 
 
 def _score(e: Edge) -> float:

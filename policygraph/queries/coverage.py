@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from policygraph.graph.model import Node
 from policygraph.graph.store import Store
-from policygraph.queries.cascade import MAX_DEPTH, Linked, LinkFilter, walk
+from policygraph.queries.cascade import MAX_DEPTH, Linked, LinkFilter, linked, paths, plan_of
 from policygraph.queries.models import Listing, MeasureView, PlanRef
 from policygraph.queries.refs import resolve_plan
 from policygraph.queries.snapshot import Snapshot, snapshot
@@ -95,16 +95,23 @@ def coverage(store: Store, parent: str, child: str, links: LinkFilter = LinkFilt
     """
     snap = snapshot(store)
     pid, cid = resolve_plan(snap, parent), resolve_plan(snap, child)
+    measures = parent_measures(snap, pid)
+    down = paths(snap, [m.id for m in measures], "down", links, MAX_DEPTH)
     rows = []
     covering: set[str] = set()
-    for m in parent_measures(snap, pid):
-        found = [f for f in walk(snap, m.id, "down", links, MAX_DEPTH) if f.measure.plan.id == cid]
+    for m in measures:
+        found = linked(snap, {k: v for k, v in down[m.id].items() if plan_of(snap, k) == cid})
         found.sort(key=lambda f: (-f.score, f.measure.id))
         covering.update(f.measure.id for f in found)
         rows.append(CoverageRow(measure=snap.measure_view(m), covered=bool(found), implementations=found))
-    tasks = [m for m in snap.measures_of(cid) if m.props.get("kind") == "task"]
-    extra = [snap.measure_view(t) for t in sorted(tasks, key=lambda t: (t.props.get("span") or [0])[0])
-             if t.id not in covering and not _derives_into(snap, t.id, pid, links)]
+    tasks = sorted((m for m in snap.measures_of(cid) if m.props.get("kind") == "task"),
+                   key=lambda t: (t.props.get("span") or [0])[0])
+    # A task that reaches the parent plan through any path is no local addition, even when the measure it
+    # reaches is not one coverage counts over.
+    up = paths(snap, [t.id for t in tasks if t.id not in covering], "up", links, MAX_DEPTH)
+    extra_ids = [t.id for t in tasks if t.id in up and not any(plan_of(snap, k) == pid for k in up[t.id])]
+    snap.prefetch_measures(extra_ids)
+    extra = [snap.measure_view(x) for i in extra_ids if (x := snap.measure(i)) is not None]
     covered = sum(r.covered for r in rows)
     summary = CoverageSummary(parent_measures=len(rows), covered=covered, gaps=len(rows) - covered,
                               share_covered=round(covered / len(rows), 4) if rows else 0.0,
@@ -124,19 +131,20 @@ def coverage_matrix(store: Store, parent: str, child_level: str, links: LinkFilt
     plans = sorted(p for p, n in snap.nodes("Plan").items() if n.props.get("level") == child_level and p != pid)
     rows = []
     hit: dict[str, int] = {p: 0 for p in plans}
-    for m in parent_measures(snap, pid):
-        found = walk(snap, m.id, "down", links, MAX_DEPTH)
+    measures = parent_measures(snap, pid)
+    down = paths(snap, [m.id for m in measures], "down", links, MAX_DEPTH)
+    wanted = set(plans)
+    for m in measures:
+        by_plan: dict[str, list[float]] = {}
+        for k, (_, score) in down[m.id].items():
+            if (p := plan_of(snap, k)) in wanted:
+                by_plan.setdefault(p, []).append(round(score, 4))
         cells = []
         for p in plans:
-            scores = [f.score for f in found if f.measure.plan.id == p]
+            scores = by_plan.get(p, [])
             hit[p] += bool(scores)
             cells.append(MatrixCell(plan_id=p, tasks=len(scores), best_score=max(scores) if scores else None))
         rows.append(MatrixRow(measure_id=m.id, ref=snap.measure_ref(m), title=m.props.get("title", ""), cells=cells))
     share = {p: round(hit[p] / len(rows), 4) if rows else 0.0 for p in plans}
     return CoverageMatrix(parent=snap.plan_ref(pid), plans=[snap.plan_ref(p) for p in plans], share_covered=share,
                           items=rows, total=len(rows))
-
-
-def _derives_into(snap: Snapshot, task_id: str, plan_id: str, links: LinkFilter) -> bool:
-    """Whether any live path leads from the task up to a measure of ``plan_id``."""
-    return any(f.measure.plan.id == plan_id for f in walk(snap, task_id, "up", links, MAX_DEPTH))

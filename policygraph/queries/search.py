@@ -1,30 +1,31 @@
 """Chinese-aware full-text search over measures, agencies, indicators and laws.
 
-Chinese has no spaces, so the index is over characters: a posting list per character bigram (and per single
-character, for one-character queries). A query term's candidates are the documents holding all its bigrams;
-each candidate is then checked with ``str.find`` so every hit is an exact substring with its offsets. Terms
-are separated by spaces and all must match. Ranking is BM25 over the exact occurrences.
-
-The index is built from the store's public methods once per *store version* — the set of (plan id, content
-hash) pairs — and cached per store object, so a request costs one ``plans()`` call plus the lookups.
+The store's full-text index (``Store.search_text``: FTS5 over character bigrams in the embedded store, the
+``cjk`` analyzer in Neo4j — see ``graph/textindex.py``) gives candidates; every hit is then checked here as an
+exact substring, with its offsets, so both stores give the same hits. Terms are separated by spaces and all
+must match. Ranking is BM25 over the exact occurrences among the hits. Nothing is built or cached in memory:
+a query costs one index read and a batch of lookups for the hits' plans.
 """
 from __future__ import annotations
 
 import html
 import math
-import weakref
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from policygraph.errors import InputError
+from policygraph.graph.model import Node
 from policygraph.graph.store import Store
+from policygraph.graph.textindex import KINDS, contains_all, fold, searched_text
 from policygraph.queries.models import Listing, PlanRef
 from policygraph.queries.snapshot import Snapshot, snapshot
 
 SNIPPET_RADIUS = 30
+#: Candidates asked of the store's index per query (its best first); hits are at most this many.
+CANDIDATES = 2000
 _K1, _B = 1.2, 0.75
+_KIND_OF = {label: kind for kind, label in KINDS.items()}
 
 
 class SearchHit(BaseModel):
@@ -60,33 +61,6 @@ class _Doc:
     contexts: list[tuple[str, str, int | None]]  # (level, jurisdiction, year) of the plans it appears in
 
 
-@dataclass
-class SearchIndex:
-    """Documents and their character-bigram postings."""
-
-    docs: list[_Doc] = field(default_factory=list)
-    postings: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    avg_len: float = 1.0
-
-    def add(self, doc: _Doc) -> None:
-        i = len(self.docs)
-        self.docs.append(doc)
-        text = _fold(doc.text)
-        for k in range(len(text)):
-            self.postings[text[k]].add(i)
-            if k + 1 < len(text):
-                self.postings[text[k:k + 2]].add(i)
-
-    def candidates(self, term: str) -> set[int]:
-        keys = [term] if len(term) == 1 else [term[k:k + 2] for k in range(len(term) - 1)]
-        sets = [self.postings.get(k, set()) for k in keys]
-        return set.intersection(*sets) if sets else set()
-
-
-_CACHE: weakref.WeakKeyDictionary[Store, tuple[tuple[tuple[str, str], ...], SearchIndex]] = \
-    weakref.WeakKeyDictionary()
-
-
 def search(store: Store, q: str, level: str | None = None, jurisdiction: str | None = None,
            year: int | None = None, kind: str | None = None) -> SearchResults:
     """Ranked hits for ``q`` (space-separated terms, all must match), optionally filtered by plan context.
@@ -94,63 +68,44 @@ def search(store: Store, q: str, level: str | None = None, jurisdiction: str | N
     >>> search(store, "追溯").items[0].snippet                  # doctest: +SKIP
     '…农产品质量安全<mark>追溯</mark>体系…'
     """
-    terms = [_fold(t) for t in q.split()]
+    terms = [fold(t) for t in q.split()]
     if not terms:
         raise InputError("q", "the search query is empty; give one or more words, e.g. q=追溯")
-    index = search_index(store)
-    hits = []
-    for i in set.intersection(*(index.candidates(t) for t in terms)):
-        doc = index.docs[i]
-        if not _passes(doc, level, jurisdiction, year, kind):
-            continue
-        spans = _find_all(_fold(doc.text), terms)
-        if len(spans) == len(terms):
-            hits.append(_hit(index, doc, spans))
+    if kind is not None and kind not in KINDS:
+        raise InputError("kind", f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+    snap = snapshot(store)
+    found = [n for n in store.search_text(terms, [kind] if kind else None, CANDIDATES) if contains_all(n, terms)]
+    filtered = level is not None or jurisdiction is not None or year is not None
+    docs = [d for n in found if _passes(d := _doc(snap, n, filtered), level, jurisdiction, year)]
+    avg_len = sum(len(d.text) for d in docs) / max(1, len(docs))
+    hits = [_hit(len(docs), avg_len, d, _find_all(fold(d.text), terms)) for d in docs]
     hits.sort(key=lambda h: (-h.score, h.kind, h.id))
     return SearchResults(query=q, items=hits, total=len(hits))
 
 
-def search_index(store: Store) -> SearchIndex:
-    """The cached index for the store's current version, rebuilt when a document was added or changed."""
-    version = tuple(sorted((p.id, str(p.props.get("content_hash"))) for p in store.plans()))
-    cached = _CACHE.get(store)
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    index = _build(snapshot(store))
-    _CACHE[store] = (version, index)
-    return index
+def _doc(snap: Snapshot, n: Node, with_contexts: bool) -> _Doc:
+    """A hit with what it shows and, when a filter asks, the plans it appears in."""
+    text = searched_text(n) or ""
+    p = n.props
+    plans: set[str] = set()
+    if n.label in ("Measure", "Indicator"):
+        plans = {str(p.get("plan_id"))}
+    elif with_contexts and n.label == "Agency":
+        plans = {str(t.props.get("plan_id")) for e in snap.out("RESPONSIBLE_FOR", n.id) if (t := snap.measure(e.target))}
+    elif with_contexts and n.label == "Law":
+        plans = {str(t.props.get("plan_id")) for e in snap.into("CITES", n.id) if (t := snap.measure(e.source))}
+    contexts = [(str(pl.props.get("level")), str(pl.props.get("jurisdiction")), pl.props.get("year"))
+                for pid in sorted(plans) if (pl := snap.plan(pid)) is not None]
+    if n.label == "Agency":  # an agency's level and place are its own, the year its plans'
+        contexts = [(str(p.get("level")), str(p.get("jurisdiction")), c[2]) for c in contexts]
+    kind = _KIND_OF[n.label]
+    title = str(p.get("title", "")) if kind == "measure" else text
+    plan_id = str(p.get("plan_id")) if n.label in ("Measure", "Indicator") else None
+    return _Doc(kind, n.id, title, text, snap.measure_ref(n) if kind == "measure" else None,
+                snap.plan_ref(plan_id) if plan_id else None, contexts)
 
 
-def _build(snap: Snapshot) -> SearchIndex:
-    index = SearchIndex()
-    ctx = {pid: (str(p.props.get("level")), str(p.props.get("jurisdiction")), p.props.get("year"))
-           for pid, p in snap.nodes("Plan").items()}
-    for m in snap.nodes("Measure").values():
-        pid = str(m.props.get("plan_id"))
-        parent = snap.measure(str(m.props.get("parent_id")))
-        if parent is not None and parent.props.get("text") == m.props.get("text"):
-            continue  # an item's only task unit repeats the item's text: one hit is enough
-        index.add(_Doc("measure", m.id, m.props.get("title", ""), m.props.get("text", ""), snap.measure_ref(m),
-                       snap.plan_ref(pid), [ctx[pid]] if pid in ctx else []))
-    for a in snap.nodes("Agency").values():
-        plans = {str(t.props.get("plan_id")) for e in snap.out("RESPONSIBLE_FOR", a.id) if (t := snap.measure(e.target))}
-        contexts = [(str(a.props.get("level")), str(a.props.get("jurisdiction")), ctx[p][2]) for p in plans if p in ctx]
-        index.add(_Doc("agency", a.id, a.props["name"], a.props["name"], None, None, contexts))
-    for i in snap.nodes("Indicator").values():
-        pid = str(i.props.get("plan_id"))
-        index.add(_Doc("indicator", i.id, i.props["metric"], i.props["metric"], None, snap.plan_ref(pid),
-                       [ctx[pid]] if pid in ctx else []))
-    for law in snap.nodes("Law").values():
-        plans = {str(t.props.get("plan_id")) for e in snap.into("CITES", law.id) if (t := snap.measure(e.source))}
-        index.add(_Doc("law", law.id, law.props["title"], law.props["title"], None, None,
-                       [ctx[p] for p in plans if p in ctx]))
-    index.avg_len = sum(len(d.text) for d in index.docs) / max(1, len(index.docs))
-    return index
-
-
-def _passes(doc: _Doc, level: str | None, jurisdiction: str | None, year: int | None, kind: str | None) -> bool:
-    if kind is not None and doc.kind != kind:
-        return False
+def _passes(doc: _Doc, level: str | None, jurisdiction: str | None, year: int | None) -> bool:
     if level is None and jurisdiction is None and year is None:
         return True
     return any((level is None or c[0] == level) and (jurisdiction is None or c[1] == jurisdiction)
@@ -169,14 +124,13 @@ def _find_all(text: str, terms: list[str]) -> dict[str, list[tuple[int, int]]]:
     return out
 
 
-def _hit(index: SearchIndex, doc: _Doc, spans: dict[str, list[tuple[int, int]]]) -> SearchHit:
-    n = len(index.docs)
+def _hit(n: int, avg_len: float, doc: _Doc, spans: dict[str, list[tuple[int, int]]]) -> SearchHit:
+    """BM25 over the hits: every hit holds every term, so the order is by occurrences and text length."""
+    idf = math.log(1 + 0.5 / (n + 0.5)) + 1.0
     score = 0.0
-    for t, occ in spans.items():
-        df = len(index.candidates(t)) or 1
-        idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+    for occ in spans.values():
         tf = len(occ)
-        score += idf * tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * len(doc.text) / index.avg_len))
+        score += idf * tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * len(doc.text) / max(avg_len, 1.0)))
     flat = sorted(s for occ in spans.values() for s in occ)
     return SearchHit(kind=doc.kind, id=doc.id, title=doc.title, ref=doc.ref, plan=doc.plan, score=round(score, 4),
                      matches=[list(s) for s in flat], snippet=_snippet(doc.text, flat))
@@ -194,8 +148,3 @@ def _snippet(text: str, spans: list[tuple[int, int]]) -> str:
         pos = e
     out.append(html.escape(text[pos:hi]))
     return ("…" if lo > 0 else "") + "".join(out) + ("…" if hi < len(text) else "")
-
-
-def _fold(text: str) -> str:
-    """Lower-case ASCII only, so offsets into the folded text are offsets into the original."""
-    return "".join(c.lower() if "A" <= c <= "Z" else c for c in text)

@@ -18,7 +18,7 @@ from difflib import SequenceMatcher
 from pydantic import BaseModel, ConfigDict, Field
 
 from policygraph.graph.store import Store
-from policygraph.queries.cascade import MAX_DEPTH, Linked, LinkFilter, walk
+from policygraph.queries.cascade import MAX_DEPTH, Linked, LinkFilter, linked, paths, plan_of
 from policygraph.queries.coverage import parent_measures
 from policygraph.queries.models import IndicatorView, Listing, PlanRef, Verdict
 from policygraph.queries.refs import resolve_plan
@@ -91,11 +91,15 @@ def compare_targets(store: Store, parent: str, child: str | None = None, child_l
         kids = sorted(p for p, n in snap.nodes("Plan").items()
                       if p != pid and (child_level is None or n.props.get("level") == child_level))
     pairs: list[TargetPair] = []
-    for m in parent_measures(snap, pid):
-        targets = [i for u in snap.units(m.id) for i in snap.indicators(u)]
-        if not targets:
-            continue
-        found = [f for f in walk(snap, m.id, "down", links, MAX_DEPTH) if f.measure.plan.id in kids]
+    wanted = set(kids)
+    candidates = parent_measures(snap, pid)
+    snap.prefetch_measures(m.id for m in candidates)  # their task units come with them (PART_OF) ...
+    snap.prefetch_measures(u for m in candidates for u in snap.units(m.id))  # ... and then the units' targets
+    measures = [(m, targets) for m in candidates
+                if (targets := [i for u in snap.units(m.id) for i in snap.indicators(u)])]
+    down = paths(snap, [m.id for m, _ in measures], "down", links, MAX_DEPTH)
+    for m, targets in measures:
+        found = linked(snap, {k: v for k, v in down[m.id].items() if plan_of(snap, k) in wanted})
         for kid in kids:
             tasks = sorted((f for f in found if f.measure.plan.id == kid), key=lambda f: (-f.score, f.measure.id))
             for ind in targets:
