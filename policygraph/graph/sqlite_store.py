@@ -22,7 +22,7 @@ from policygraph.errors import NotFound, StoreError
 from policygraph.graph import sqlite_sql as sql
 from policygraph.graph.model import EDGE_TYPES, NODE_LABELS, Edge, Fragment, Node, canonical_json
 from policygraph.graph.store import (
-    CONCURRENT_READERS, INDEXED_READS, PERSISTENT, TRANSACTIONS, VERSIONED, AlignedVersions, Direction, LinkFilter,
+    CONCURRENT_READERS, PERSISTENT, TRANSACTIONS, VERSIONED, AlignedVersions, Direction, LinkFilter,
     ReviewRecord, Store, WriteResult, WriteStatus, apply_review_log,
 )
 from policygraph.graph.textindex import KINDS, bigrams, index_tokens, searched_text, segments, with_searched
@@ -32,7 +32,7 @@ class SqliteStore(Store):
     """``sqlite:///path/graph.db`` — the default store."""
 
     name = "sqlite"
-    capabilities = frozenset({TRANSACTIONS, PERSISTENT, CONCURRENT_READERS, VERSIONED, INDEXED_READS})
+    capabilities = frozenset({TRANSACTIONS, PERSISTENT, CONCURRENT_READERS, VERSIONED})
 
     def __init__(self, path: str | Path, busy_timeout_s: float = 30.0, create: bool = True) -> None:
         self.path = Path(path)

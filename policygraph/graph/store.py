@@ -43,9 +43,6 @@ PERSISTENT = "persistent"  # data survives closing the store
 FULLTEXT = "fulltext"  # search() uses an index rather than a scan
 CONCURRENT_READERS = "concurrent_readers"  # other processes may read while one writes
 VERSIONED = "versioned"  # version() changes on every write, so readers may cache what they read
-# Node-by-node reads cost microseconds (a local index, no round trip): readers should never load a whole label
-# or edge type to save calls.
-INDEXED_READS = "indexed_reads"
 
 Direction = Literal["down", "up"]
 

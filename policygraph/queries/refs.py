@@ -69,10 +69,10 @@ def resolve_measure(snap: Snapshot, ref: str) -> Node:
 
 def resolve_agency(snap: Snapshot, ref: str) -> Node:
     """An agency by id (``a-…``) or by its canonical name (``XX县市场监督管理局``)."""
-    agencies = snap.nodes("Agency")
-    if ref in agencies:
-        return agencies[ref]
-    hits = [a for a in agencies.values() if a.props.get("name") == ref]
+    node = snap.node("Agency", ref)
+    if node is not None:
+        return node
+    hits = snap.store.find_nodes("Agency", name=ref)
     if len(hits) == 1:
         return hits[0]
     if hits:

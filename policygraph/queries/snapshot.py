@@ -1,16 +1,19 @@
-"""A read-only view of a store for the length of one query, built only from the Store's public methods.
+"""A read-only view of a store for the length of one store version: what queries read, node by node, kept.
 
-Each node label and edge type is fetched at most once per query (``find_nodes(label)``, ``edges(type)``) and
-indexed in memory, so a query costs a handful of round trips on Neo4j whatever its size and gives the same
-answer on every store. At the sample corpus size (hundreds of measures) that is cheaper than one call per node.
+Queries ask the store by id and by endpoint (``node``, ``into``, ``out``, ``measures_of``) and in batches where
+they know what they will need (``prefetch_nodes``, ``prefetch_measures``, from ``Store.get_nodes`` and
+``Store.measure_context``); whole-graph work is the stores' (``Store.cascade_links``, ``Store.search_text``).
+Nothing loads a whole label or edge type except ``nodes(label)`` for the small ones a query lists (plans,
+agencies, laws, places): indexing every measure or link in memory was what made a fresh process take minutes
+and gigabytes at national scale. Only the store's public methods are used, so every store answers the same.
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 
 from policygraph.graph.model import Edge, Node
-from policygraph.graph.store import CONTEXT_TYPES, INDEXED_READS, Store, is_live
+from policygraph.graph.store import CONTEXT_TYPES, Store
 from policygraph.queries.models import AgencyRole, CitationView, Hop, IndicatorView, MeasureView, PlanRef
 
 
@@ -32,28 +35,16 @@ def snapshot(store: Store) -> Snapshot:
     return snap
 
 
-#: Node-by-node questions to the store per edge type before a snapshot indexes the whole type instead.
-PER_NODE_LOOKUPS = 256
-
-
 class Snapshot:
-    """Nodes and edges of one store, fetched lazily by label and type and indexed by id and endpoint."""
+    """Nodes and edges of one store, fetched lazily and kept by id and endpoint."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._nodes: dict[str, dict[str, Node]] = {}
-        self._edges: dict[str, list[Edge]] = {}
-        self._into: dict[str, dict[str, list[Edge]]] = {}
-        self._out: dict[str, dict[str, list[Edge]]] = {}
         self._labels: dict[str, str] | None = None
-        self._live: list[Edge] | None = None
-        self._by_plan: dict[str, list[Node]] | None = None
         self._plan_measures: dict[str, list[Node]] = {}
         self._one: dict[tuple[str, str, bool], list[Edge]] = {}
         self._single: dict[str, Node | None] = {}
-        self._lookups: Counter[tuple[str, bool]] = Counter()
-        # A store with local indexes answers node by node in microseconds: never load a whole label or type.
-        self._bulk_after = float("inf") if INDEXED_READS in store.capabilities else PER_NODE_LOOKUPS
 
     # ---- raw access ---------------------------------------------------------------------------------
     def nodes(self, label: str) -> dict[str, Node]:
@@ -61,11 +52,6 @@ class Snapshot:
         if label not in self._nodes:
             self._nodes[label] = {n.id: n for n in self.store.find_nodes(label)}
         return self._nodes[label]
-
-    def edges(self, type_: str) -> list[Edge]:
-        if type_ not in self._edges:
-            self._edges[type_] = self.store.edges(type_)
-        return self._edges[type_]
 
     def into(self, type_: str, target: str) -> list[Edge]:
         """Edges of ``type_`` ending at ``target`` (see ``_adjacent`` for how they are fetched)."""
@@ -76,48 +62,23 @@ class Snapshot:
         return self._adjacent(type_, source, incoming=False)
 
     def _adjacent(self, type_: str, node_id: str, incoming: bool) -> list[Edge]:
-        """Ask the store node by node while a query touches few nodes; index the whole type once it touches many.
-
-        Fetching a whole edge type to answer about one measure cost a minute on a national-scale store; asking
-        per node costs a round trip each on Neo4j. Both give the same edges in the same (id) order.
-        """
-        indexes = self._into if incoming else self._out
-        if type_ not in indexes and self._lookups[(type_, incoming)] >= self._bulk_after:
-            index: dict[str, list[Edge]] = defaultdict(list)
-            for e in self.edges(type_):
-                index[e.target if incoming else e.source].append(e)
-            indexes[type_] = index
-        if type_ in indexes:
-            return indexes[type_].get(node_id, [])
         key = (type_, node_id, incoming)
         if key not in self._one:
-            self._lookups[(type_, incoming)] += 1
             self._one[key] = (self.store.edges(type_, target=node_id) if incoming
                               else self.store.edges(type_, source=node_id))
         return self._one[key]
 
     def measures_of(self, plan_id: str) -> list[Node]:
-        """A plan's measures (ordered by id): asked of the store per plan, or from one index over all measures
-        when a query touches many plans (scanning every measure per plan made listing 4,295 plans take minutes)."""
-        if self._by_plan is None and ("Measure" in self._nodes or len(self._plan_measures) >= self._bulk_after):
-            index: dict[str, list[Node]] = defaultdict(list)
-            for m in self.nodes("Measure").values():
-                index[str(m.props.get("plan_id"))].append(m)
-            self._by_plan = index
-        if self._by_plan is not None:
-            return self._by_plan.get(plan_id, [])
+        """A plan's measures (ordered by id), one read per plan."""
         if plan_id not in self._plan_measures:
             self._plan_measures[plan_id] = self.store.find_nodes("Measure", plan_id=plan_id)
         return self._plan_measures[plan_id]
 
     def node(self, label: str, node_id: str) -> Node | None:
         """One node of ``label``: from the loaded label if it is loaded, else asked of the store."""
-        if label not in self._nodes and self._lookups[(label, True)] >= self._bulk_after:
-            self.nodes(label)  # many single lookups: load the label once
         if label in self._nodes:
             return self._nodes[label].get(node_id)
         if node_id not in self._single:
-            self._lookups[(label, True)] += 1
             self._single[node_id] = self.store.get_node(node_id)
         found = self._single[node_id]
         return found if found is not None and found.label == label else None
@@ -176,12 +137,6 @@ class Snapshot:
         return PlanRef(id=plan_id, ref=self.plan_label(plan_id), title=str(props.get("title", "")),
                        kind=props.get("kind"), year=props.get("year"),
                        jurisdiction=str(props.get("jurisdiction", "")), level=str(props.get("level", "")))
-
-    def live_links(self) -> list[Edge]:
-        """Measure-level DERIVES_FROM links that count: every status but ``rejected``."""
-        if self._live is None:
-            self._live = [e for e in self.edges("DERIVES_FROM") if is_live(e)]
-        return self._live
 
     def units(self, measure_id: str) -> list[str]:
         """The measure and its own task units: asked about an item, links to its task units count as links to it."""
