@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 
 import click
 
-from policygraph.errors import PolicyGraphError
+from policygraph.errors import Ambiguous, NotFound, PolicyGraphError
 from policygraph.graph.store import Store
 
 
@@ -24,6 +24,19 @@ def fail(message: str, status: int = 2) -> NoReturn:
     joined, so a message is always one line."""
     click.echo(f"policygraph: {' '.join(message.split())}", err=True)
     sys.exit(status)
+
+
+#: The commands that list what a NotFound's ``listing`` names.
+LISTING_COMMANDS = {"plans": "policygraph plans", "agencies": "policygraph agencies", "links": "policygraph links"}
+
+
+def hint(exc: PolicyGraphError) -> str:
+    """How to go on, in the CLI's terms: the command listing what exists, an ambiguous reference's candidates."""
+    if isinstance(exc, NotFound) and exc.listing in LISTING_COMMANDS:
+        return f"; list them with `{LISTING_COMMANDS[exc.listing]}`"
+    if isinstance(exc, Ambiguous) and exc.candidates:
+        return f"; candidates: {', '.join(exc.candidates[:10])}" + (" …" if len(exc.candidates) > 10 else "")
+    return ""
 
 
 class _Group(click.Group):
@@ -38,7 +51,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except PolicyGraphError as exc:
-            fail(str(exc))
+            fail(str(exc) + hint(exc))
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             fail(f"{where}{exc.strerror or exc}")

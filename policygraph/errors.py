@@ -27,7 +27,15 @@ class TooLarge(InputError):
 
 
 class NotFound(PolicyGraphError):
-    """A node, plan or reference that the store does not hold."""
+    """A node, plan or reference that the store does not hold.
+
+    ``listing`` names the list that shows what does exist ("plans", "agencies", "laws", …); each transport says
+    how to ask for it (the CLI a command, the API an endpoint), so the message itself speaks no transport.
+    """
+
+    def __init__(self, message: str, listing: str | None = None) -> None:
+        self.listing = listing
+        super().__init__(message)
 
 
 class Ambiguous(PolicyGraphError):
@@ -39,7 +47,11 @@ class Ambiguous(PolicyGraphError):
 
 
 class Conflict(PolicyGraphError):
-    """The request contradicts what the graph holds (a link that already exists)."""
+    """The request contradicts what the graph holds (a link that already exists: ``link_id``)."""
+
+    def __init__(self, message: str, link_id: str | None = None) -> None:
+        self.link_id = link_id
+        super().__init__(message)
 
 
 class StoreError(PolicyGraphError):

@@ -340,3 +340,8 @@ def test_a_cors_preflight_is_still_answered_by_cors(client: TestClient) -> None:
     r = client.options(f"{API}/links", headers={"Origin": "https://audit.example",
                                                 "Access-Control-Request-Method": "POST"})
     assert r.status_code == 200 and r.headers["access-control-allow-origin"] == "https://audit.example"
+
+
+def test_a_missing_agency_names_the_endpoint_listing_them(client: TestClient) -> None:
+    body = assert_problem(client.get(f"{API}/agencies/a-nope/obligations"), 404)
+    assert body["detail"].endswith("list them with GET /api/v1/agencies")

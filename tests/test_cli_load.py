@@ -53,3 +53,26 @@ def test_a_bad_store_url_is_one_line_and_exit_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["stats", "--store", "mysql://nowhere"])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "unknown store URL" in result.stderr
+
+
+def test_query_errors_name_cli_commands_and_candidates_not_endpoints(tmp_path: Path) -> None:
+    """Domain errors speak no transport: the CLI says which command lists what exists, and prints the
+    candidates of an ambiguous reference."""
+    from policygraph.graph.model import build_fragment
+    from policygraph.graph.sqlite_store import SqliteStore
+    from policygraph.loaders.parse import parse_upload
+
+    db = tmp_path / "g.db"
+    store = f"sqlite:///{db}"
+    runner = CliRunner()
+    xx = Path(__file__).resolve().parent.parent / "data" / "corpus" / "000_720280f9a1b25883.txt"
+    assert runner.invoke(main, ["load", str(xx), "--store", store, "--no-align"]).exit_code == 0
+    missing = runner.invoke(main, ["obligations", "a-nope", "--store", store])
+    assert missing.exit_code == 2
+    assert "list them with `policygraph agencies`" in missing.stderr and "/api/v1" not in missing.stderr
+    text = xx.read_text(encoding="utf-8").replace("2024年食品安全重点工作安排", "2025年食品安全重点工作安排")
+    with SqliteStore(db) as s:
+        s.write_fragment(build_fragment(parse_upload(text.encode("utf-8"), "xx2025.txt")))
+    twice = runner.invoke(main, ["measure", "XX县#一", "--store", store])
+    assert twice.exit_code == 2
+    assert "candidates: XX县2024 (p-" in twice.stderr and "XX县2025 (p-" in twice.stderr

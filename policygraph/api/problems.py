@@ -47,6 +47,15 @@ class Problem(BaseModel):
     errors: list[dict[str, Any]] | None = Field(default=None, description="each invalid parameter: loc, msg, type")
 
 
+def hint(exc: PolicyGraphError) -> str:
+    """How to go on, in this transport's terms (domain errors only name the list or the link)."""
+    if isinstance(exc, NotFound) and exc.listing:
+        return f"; list them with GET /api/v1/{exc.listing}"
+    if isinstance(exc, Conflict) and exc.link_id:
+        return f" (POST /api/v1/links/{exc.link_id}/review)"
+    return ""
+
+
 def problem(request: Request, status: int, title: str, detail: str, headers: dict[str, str] | None = None,
             **extra: Any) -> JSONResponse:
     body = Problem(title=title, status=status, detail=detail, instance=request.url.path, **extra)
@@ -61,7 +70,7 @@ def install(app: FastAPI) -> None:
     async def domain(request: Request, exc: PolicyGraphError) -> JSONResponse:
         status, title = next((s, t) for cls, s, t in _STATUS if isinstance(exc, cls))
         candidates = exc.candidates if isinstance(exc, Ambiguous) else None
-        return problem(request, status, title, str(exc), candidates=candidates)
+        return problem(request, status, title, str(exc) + hint(exc), candidates=candidates)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -159,7 +159,7 @@ def get_law(store: Store, law_id: str) -> LawDetail:
     """A law and the measures citing it."""
     snap = snapshot(store)
     if law_id not in snap.nodes("Law"):
-        raise NotFound(f"no law {law_id!r}; list them with /api/v1/laws")
+        raise NotFound(f"no law {law_id!r}", listing="laws")
     measures = [snap.measure_view(m) for e in snap.into("CITES", law_id) if (m := snap.measure(e.source))]
     return LawDetail(law=_law(snap, law_id), items=measures, total=len(measures))
 
@@ -178,7 +178,7 @@ def get_jurisdiction(store: Store, jid: str) -> JurisdictionView:
     if jid not in snap.nodes("Jurisdiction"):
         hits = [k for k, j in snap.nodes("Jurisdiction").items() if j.props.get("name") == jid]
         if len(hits) != 1:
-            raise NotFound(f"no single jurisdiction {jid!r}; list them with /api/v1/jurisdictions")
+            raise NotFound(f"no single jurisdiction {jid!r}", listing="jurisdictions")
         jid = hits[0]
     return _jurisdiction(snap, jid)
 

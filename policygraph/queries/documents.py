@@ -68,5 +68,5 @@ def load_parsed(store: Store, tree: PlanTree) -> DocumentSummary:
 def delete_document(store: Store, plan_id: str) -> Deleted:
     """Remove a plan and everything it owns in one transaction (the store's ``delete_document``)."""
     if not store.delete_document(plan_id):
-        raise NotFound(f"no document {plan_id!r}; list plans with /api/v1/plans")
+        raise NotFound(f"no document {plan_id!r}", listing="plans")
     return Deleted(plan_id=plan_id, deleted=True)

@@ -77,7 +77,7 @@ def resolve_agency(snap: Snapshot, ref: str) -> Node:
         return hits[0]
     if hits:
         raise Ambiguous(f"{ref!r} names {len(hits)} agencies", [a.id for a in hits])
-    raise NotFound(f"no agency {ref!r}: give an agency id (a-…) or its full name; list them with /api/v1/agencies")
+    raise NotFound(f"no agency {ref!r}: give an agency id (a-…) or its full name", listing="agencies")
 
 
 def _bare(number: str) -> str:

@@ -85,8 +85,8 @@ def add_link(store: Store, source: str, target: str, reviewer: str, note: str = 
         raise InputError(f"{source} → {target}", "the source must be a lower-level plan's measure than the target")
     existing = [e for e in store.edges("DERIVES_FROM", source=src.id, target=tgt.id)]
     if existing:
-        raise Conflict(f"link {existing[0].id} already joins these measures; review it with "
-                       f"POST /api/v1/links/{existing[0].id}/review")
+        raise Conflict(f"link {existing[0].id} already joins these measures; review it instead",
+                       link_id=existing[0].id)
     at = _now()
     link = manual_link(src.id, tgt.id, sp.id, tp.id, _scope(snap, sp.id, tp.id), reviewer, at, note)
     store.put_reviewed_link(link, ReviewRecord(source=src.id, target=tgt.id, decision="added", reviewer=reviewer,
@@ -98,7 +98,7 @@ def _find(store: Store, link_id: str) -> Edge:
     """A measure-level link by id, looked up in the store's index (``Store.get_edge``)."""
     e = store.get_edge(link_id)
     if e is None or e.type != "DERIVES_FROM" or e.props.get("level") == "plan":
-        raise NotFound(f"no DERIVES_FROM link {link_id!r}; list them with /api/v1/links")
+        raise NotFound(f"no DERIVES_FROM link {link_id!r}", listing="links")
     return e
 
 
