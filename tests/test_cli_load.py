@@ -75,4 +75,4 @@ def test_query_errors_name_cli_commands_and_candidates_not_endpoints(tmp_path: P
         s.write_fragment(build_fragment(parse_upload(text.encode("utf-8"), "xx2025.txt")))
     twice = runner.invoke(main, ["measure", "XX县#一", "--store", store])
     assert twice.exit_code == 2
-    assert "candidates: XX县2024 (p-" in twice.stderr and "XX县2025 (p-" in twice.stderr
+    assert "; candidates: " in twice.stderr and "XX县2024 (p-" in twice.stderr and "XX县2025 (p-" in twice.stderr
