@@ -151,7 +151,7 @@ def load(paths: tuple[Path, ...], store_url: str | None, no_align: bool) -> None
     Then every plan pair not yet aligned at its documents' current versions is aligned, so running the same
     load again after a crash finishes what the crashed one left. Exit status 1 when any file failed.
     """
-    from policygraph.graph.loading import collect_files, load_paths
+    from policygraph.ingest import collect_files, load_paths
 
     with open_configured_store(store_url, create=True) as store:
         files = collect_files(paths)
@@ -175,9 +175,9 @@ def load(paths: tuple[Path, ...], store_url: str | None, no_align: bool) -> None
 def _align_after_load(store: Store) -> None:
     """Align every pair not aligned at its current versions: the new documents' pairs, and whatever a killed
     load or alignment left undone (each pair is written and recorded in one transaction)."""
-    from policygraph.align.run import align_plans
+    from policygraph.ingest import align_pending
 
-    result = align_plans(store, pending_only=True)
+    result = align_pending(store)
     if result.pairs:
         click.echo(result.line())
 

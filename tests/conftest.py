@@ -71,7 +71,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 def graph(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     """The sample corpus loaded and aligned, once per test module and backend (a module may change it)."""
     from policygraph.align.run import align_plans
-    from policygraph.graph.loading import load_paths
+    from policygraph.ingest import load_paths
 
     store = OPENERS[request.param](tmp_path_factory.mktemp(request.param))
     load_paths(store, [CORPUS_DIR])
@@ -84,7 +84,7 @@ def graph(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 def sqlite_graph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     """The sample corpus loaded and aligned in the embedded store only (pages and browser tests)."""
     from policygraph.align.run import align_plans
-    from policygraph.graph.loading import load_paths
+    from policygraph.ingest import load_paths
 
     store = _open_sqlite(tmp_path_factory.mktemp("sqlite-graph"))
     load_paths(store, [CORPUS_DIR])

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from policygraph.align.run import align_plans
 from policygraph.cli import main
 from policygraph.errors import InputError
-from policygraph.graph.loading import load_paths
+from policygraph.ingest import load_paths
 from policygraph.graph.store import Store
 
 TASKS = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from policygraph.align.run import align_plans
-from policygraph.graph.loading import load_paths
+from policygraph.ingest import load_paths
 from policygraph.graph.model import Edge
 from policygraph.graph.store import ReviewRecord, Store
 

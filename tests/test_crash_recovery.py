@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from conftest import CORPUS_DIR, REPO
 from policygraph.align.run import align_plans
 from policygraph.cli import main
-from policygraph.graph.loading import load_paths
+from policygraph.ingest import load_paths
 from policygraph.graph.sqlite_store import SqliteStore
 from policygraph.graph.store import Store
 

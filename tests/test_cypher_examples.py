@@ -27,7 +27,7 @@ EXAMPLES = re.findall(r"```cypher\n(.*?)```", (REPO / "README.md").read_text(enc
 def neo4j_graph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     from conftest import OPENERS, CORPUS_DIR
     from policygraph.align.run import align_plans
-    from policygraph.graph.loading import load_paths
+    from policygraph.ingest import load_paths
 
     store = OPENERS["neo4j"](tmp_path_factory.mktemp("neo4j"))
     load_paths(store, [CORPUS_DIR])

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import CORPUS_DIR, REPO
 from policygraph.align.run import align_plans
-from policygraph.graph.loading import load_paths
+from policygraph.ingest import load_paths
 from policygraph.graph.store import Store
 
 

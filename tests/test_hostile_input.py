@@ -89,7 +89,7 @@ def test_the_cli_refuses_the_bomb_and_the_deep_page_in_one_line_while_reads_answ
     (tmp_path / name).write_bytes(make())
     db = tmp_path / "graph.db"
     with SqliteStore(db) as s:  # a store with the corpus, read while the CLI works on the hostile file
-        from policygraph.graph.loading import load_paths
+        from policygraph.ingest import load_paths
 
         load_paths(s, [CORPUS_DIR])
     result: dict[str, tuple[int, str, float]] = {}

@@ -113,7 +113,7 @@ def test_serve_with_a_malformed_token_entry_is_one_line_without_the_secret(tmp_p
 
 
 def test_a_file_name_too_long_for_the_file_system_is_skipped_with_one_line_by_load(tmp_path: Path) -> None:
-    from policygraph.graph.loading import collect_files
+    from policygraph.ingest import collect_files
 
     long_name = tmp_path / ("规" * 300 + ".txt")
     assert collect_files([long_name]) == [long_name]  # no OSError: the parser reports it as the file's problem

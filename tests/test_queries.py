@@ -9,7 +9,7 @@ from conftest import CORPUS_DIR
 from policygraph import queries as q
 from policygraph.align.run import align_plans
 from policygraph.errors import Ambiguous, InputError, NotFound
-from policygraph.graph.loading import load_paths
+from policygraph.ingest import load_paths
 from policygraph.graph.store import Store
 from policygraph.queries.models import IndicatorView
 from policygraph.queries.tabular import BOM, flatten, to_csv

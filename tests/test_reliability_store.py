@@ -16,7 +16,7 @@ from conftest import CORPUS_DIR, load
 from policygraph.align.run import align_plans
 from policygraph.cli import main
 from policygraph.errors import StoreError
-from policygraph.graph.loading import load_paths
+from policygraph.ingest import load_paths
 from policygraph.graph.model import Fragment, build_fragment
 from policygraph.graph.sqlite_store import SqliteStore
 from policygraph.graph.store import Store, open_store

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from policygraph.graph.loading import load_paths
+from policygraph.ingest import load_paths
 from policygraph.graph.model import Edge, edge_id
 from policygraph.graph.sqlite_store import SqliteStore
 from policygraph.graph.store import VERSIONED, Store

@@ -11,7 +11,8 @@ from policygraph.api.deps import Backend, backend, reviewer, settings
 from policygraph.api.parse_worker import parse_isolated
 from policygraph.api.problems import responses
 from policygraph.api.settings import ApiSettings
-from policygraph.queries.documents import Deleted, DocumentSummary
+from policygraph import ingest
+from policygraph.ingest import Deleted, DocumentSummary
 from policygraph.queries.review import LinkView
 
 router = APIRouter(prefix="/api/v1", responses=responses(400, 401, 404, 409, 422, 503))
@@ -58,11 +59,11 @@ def upload(file: UploadFile = File(description=".txt (UTF-8 or GB18030), .docx, 
     # Parsed in a worker process without the store lock (reads go on); the lock is held only to write.
     tree = parse_isolated(data, file.filename or "upload.txt", memory_bytes=config.parse_memory_bytes,
                           timeout_s=config.parse_timeout_s)
-    return b.ask(q.load_parsed, tree)
+    return b.ask(ingest.load_parsed, tree)
 
 
 @router.delete("/documents/{plan}", response_model=Deleted, tags=["documents"])
 def delete(plan: str = Path(description="plan id", examples=["p-76e4e6bda031"]), who: str = Depends(reviewer),
            b: Backend = Depends(backend)) -> Deleted:
     """Remove a plan, its measures and the links touching them, in one transaction."""
-    return b.ask(q.delete_document, plan)
+    return b.ask(ingest.delete_document, plan)

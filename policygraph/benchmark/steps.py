@@ -46,7 +46,7 @@ def open_fresh(url: str) -> Store:
 
 def step_parse(a: Args) -> Args:
     """Parse every document; per-document seconds, bytes, and the trees in ``a["trees"]`` for the loads."""
-    from policygraph.graph.loading import collect_files
+    from policygraph.ingest import collect_files
     from policygraph.loaders.parse import parse_file
 
     corpus = Path(a["corpus"])
@@ -87,7 +87,7 @@ def _trees(path: str) -> Iterator[Any]:
 
 def step_load(a: Args) -> Args:
     """Write the parsed documents into an emptied store, one transaction each."""
-    from policygraph.graph.model import build_fragment
+    from policygraph.ingest import write_tree
 
     store = open_fresh(a["url"])
     times: list[float] = []
@@ -99,7 +99,7 @@ def step_load(a: Args) -> Args:
             stopped = f"load throughput after {len(times):,} documents"
             break
         t = time.perf_counter()
-        store.write_fragment(build_fragment(tree))
+        write_tree(store, tree)
         times.append(time.perf_counter() - t)
         units += sum(1 for m in tree.measures if m.kind == "task")
     store.close()

@@ -17,7 +17,7 @@ from policygraph.align.scorer import Aligner, Proposal
 from policygraph.align.units import higher_units, lower_units
 from policygraph.errors import InputError
 from policygraph.evaluation.alignment import AlignmentScores, evaluate, load_gold
-from policygraph.graph.loading import load_paths
+from policygraph.ingest import load_paths
 from policygraph.graph.readback import plan_tree
 from policygraph.graph.sqlite_store import SqliteStore
 

@@ -11,7 +11,6 @@ both stores give the same answers; the API (``api/``) and the CLI serve them unc
 - search: ``search``
 - browse: plans, plan trees, measures, laws, jurisdictions
 - review: ``list_links``, ``review_link``, ``add_link``
-- documents: ``load_document``, ``load_parsed``, ``delete_document``
 """
 from __future__ import annotations
 
@@ -20,14 +19,13 @@ from policygraph.queries.browse import (get_jurisdiction, get_law, get_measure, 
                                         list_plans, plan_tree)
 from policygraph.queries.cascade import LinkFilter, implementations, sources
 from policygraph.queries.coverage import coverage, coverage_matrix
-from policygraph.queries.documents import delete_document, load_document, load_parsed
 from policygraph.queries.review import add_link, get_link, list_links, review_link
 from policygraph.queries.search import search
 from policygraph.queries.targets import compare_targets
 
 __all__ = [
-    "LinkFilter", "add_link", "compare_targets", "coverage", "coverage_matrix", "delete_document", "get_jurisdiction",
+    "LinkFilter", "add_link", "compare_targets", "coverage", "coverage_matrix", "get_jurisdiction",
     "get_law", "get_link", "get_measure", "get_plan", "implementations", "list_agencies", "list_jurisdictions",
-    "list_laws", "list_links", "list_plans", "load_document", "load_parsed", "obligations", "plan_tree", "review_link", "search",
+    "list_laws", "list_links", "list_plans", "obligations", "plan_tree", "review_link", "search",
     "sources",
 ]
