@@ -115,6 +115,24 @@ def agencies(function: str | None, jurisdiction: str | None, level: str | None, 
 
 
 @main.command()
+@click.option("--plan", default=None, help="One plan: id or jurisdiction name with optional year.")
+@click.option("--province", default=None, help="Every plan issued in this province (its cities' and counties' too).")
+@click.option("--min-shared", type=int, default=1, show_default=True, help="Pairs sharing at least this many tasks.")
+@_output_options
+def bodies(plan: str | None, province: str | None, min_shared: int, store_url: str | None, as_json: bool,
+           as_csv: bool) -> None:
+    """Bodies that share obligations, most connected first, with degree and betweenness centrality."""
+    from policygraph import queries as q
+
+    with open_configured_store(store_url) as store:
+        answer = q.co_responsibility(store, plan=plan, province=province, min_shared=min_shared)
+    _emit(answer, as_json, as_csv,
+          lambda b: f"{b.name} ({b.level}) {b.tasks} tasks, {b.partners} partners, degree {b.degree:.3f}, "
+                    f"betweenness {b.betweenness:.3f}",
+          f"{len(answer.plans)} plans, {len(answer.pairs)} pairs of bodies sharing tasks")
+
+
+@main.command()
 @click.argument("agency")
 @click.option("--role", type=click.Choice(["lead", "support", "responsible"]), default=None)
 @_output_options

@@ -345,3 +345,16 @@ def test_a_cors_preflight_is_still_answered_by_cors(client: TestClient) -> None:
 def test_a_missing_agency_names_the_endpoint_listing_them(client: TestClient) -> None:
     body = assert_problem(client.get(f"{API}/agencies/a-nope/obligations"), 404)
     assert body["detail"].endswith("list them with GET /api/v1/agencies")
+
+
+def test_co_responsibility_of_a_plan_and_of_a_province(client: TestClient) -> None:
+    one = client.get(f"{API}/co-responsibility", params={"plan": "XX县"}).json()
+    assert one["total"] > 5 and [p["ref"] for p in one["plans"]] == ["XX县2024"]
+    top = one["items"][0]
+    assert top["partners"] > 0 and 0 < top["degree"] <= 1
+    assert all(p["tasks"] >= 1 for p in one["pairs"])
+    province = client.get(f"{API}/co-responsibility", params={"province": "河北省"}).json()
+    assert len(province["plans"]) > 1 and "河北省" in {p["jurisdiction"] for p in province["plans"]}
+    assert_problem(client.get(f"{API}/co-responsibility"), 422)
+    csv = client.get(f"{API}/co-responsibility", params={"plan": "XX县", "format": "csv"})
+    assert csv.status_code == 200 and "betweenness" in csv.text.splitlines()[0]

@@ -11,6 +11,7 @@ import random
 import pytest
 
 from policygraph import queries as q
+from policygraph.errors import InputError
 from policygraph.graph.model import Edge, Fragment, Node, edge_id
 from policygraph.graph.store import LinkFilter, Store
 from policygraph.graph.textindex import fold, measure_searched
@@ -225,3 +226,58 @@ def test_the_sample_corpus_finds_no_passage_twice(graph: Store) -> None:
     for query in ("追溯", "质量安全", "监管"):
         hits = [(h.plan.id if h.plan else None, h.snippet) for h in q.search(graph, query).items if h.kind == "measure"]
         assert hits and len(hits) == len(set(hits)), query
+
+
+# ---- networkx: to_networkx and the co-responsibility network ------------------------------------------------
+SHARED = {"t1": "AB", "t2": "ABC", "t3": "C", "t4": "AD"}  # task → the bodies named for it
+
+
+@pytest.fixture
+def bodies(store: Store) -> Store:
+    nodes = [Node(id="K2", label="Plan", doc="K2", props={"jurisdiction": "丙县", "level": "county", "year": 2022,
+                                                          "title": "丙县方案", "kind": "plan"})]
+    edges = []
+    for body in "ABCD":
+        nodes.append(Node(id=f"a-{body}", label="Agency", props={"name": f"丙县{body}局", "functions": [],
+                                                                 "level": "county", "collective": False,
+                                                                 "jurisdiction": "丙县"}))
+    for i, (task, named) in enumerate(SHARED.items()):
+        nodes.append(Node(id=task, label="Measure", doc="K2", props={
+            "kind": "task", "number": str(i + 1), "title": "", "text": task, "searched": task, "span": [0, 1],
+            "order": i, "plan_id": "K2", "parent_id": None}))
+        edges.append(Edge(id=edge_id("PART_OF", task, "K2"), type="PART_OF", source=task, target="K2", doc="K2",
+                          props={"order": i}))
+        for pos, body in enumerate(named):
+            edges.append(Edge(id=edge_id("RESPONSIBLE_FOR", f"a-{body}", task), type="RESPONSIBLE_FOR",
+                              source=f"a-{body}", target=task, doc="K2",
+                              props={"role": "lead" if pos == 0 else "support", "as_written": "", "span": [0, 1],
+                                     "position": pos}))
+    store.write_fragment(Fragment(plan_id="K2", content_hash="h-K2", nodes=nodes, edges=edges))
+    return store
+
+
+def test_to_networkx_gives_one_plans_part_of_the_graph_by_kind(cascade: Store) -> None:
+    from policygraph.graph import to_networkx
+
+    structure = to_networkx(cascade, plan="K", kind="structure")
+    assert sorted(structure.edges()) == [("k1", "K"), ("k2", "K"), ("k3", "K"), ("k4", "K")]
+    assert structure.nodes["k1"]["label"] == "Measure" and structure.nodes["k1"]["text"] == "丙县任务k1"
+    links = to_networkx(cascade, plan="C", kind="cascade")  # 乙市: links in from 丙县 and out to 甲省, none rejected
+    assert sorted((u, v) for u, v, _ in links.edges(keys=True)) == [
+        ("c1", "m24.1"), ("c2.1", "m24"), ("k1", "c1"), ("k2", "c2.1"), ("k4", "c2")]
+    assert all(d["type"] == "DERIVES_FROM" for _, _, d in links.edges(data=True))
+    whole = to_networkx(cascade)
+    assert whole.number_of_nodes() == sum(cascade.counts()["nodes"].values())
+
+
+def test_bodies_sharing_tasks_and_their_centrality(bodies: Store) -> None:
+    answer = q.co_responsibility(bodies, plan="丙县2022")
+    assert [(p.a, p.b, p.tasks) for p in answer.pairs] == [
+        ("a-A", "a-B", 2), ("a-A", "a-C", 1), ("a-A", "a-D", 1), ("a-B", "a-C", 1)]
+    got = {b.id: (b.tasks, b.partners, b.degree, b.betweenness) for b in answer.items}
+    assert got == {"a-A": (3, 3, 1.0, 0.6667), "a-B": (2, 2, 0.6667, 0.0), "a-C": (2, 2, 0.6667, 0.0),
+                   "a-D": (1, 1, 0.3333, 0.0)}
+    assert answer.items[0].name == "丙县A局"
+    assert [p.tasks for p in q.co_responsibility(bodies, plan="丙县2022", min_shared=2).pairs] == [2]
+    with pytest.raises(InputError):
+        q.co_responsibility(bodies)

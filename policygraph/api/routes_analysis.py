@@ -11,6 +11,7 @@ from policygraph.api.deps import Backend, backend
 from policygraph.api.paging import CSV_CONTENT, Paging, page
 from policygraph.api.problems import responses
 from policygraph.queries.agencies import AgencyList, Obligations
+from policygraph.queries.bodies import CoResponsibility
 from policygraph.queries.cascade import MAX_DEPTH, Cascade
 from policygraph.queries.coverage import Coverage, CoverageMatrix
 from policygraph.queries.models import Level
@@ -52,6 +53,18 @@ def sources(ref: str = Path(description="measure id or <plan>#<number>", example
     """Cascade up: the chain of higher measures the task (or item) implements, to the top."""
     result = b.ask(q.sources, ref, links=_filter(scope, status, min_score), depth=depth)
     return page(result, paging, "sources")
+
+
+@router.get("/co-responsibility", response_model=CoResponsibility, responses=LIST, tags=["agencies"])
+def co_responsibility(plan: str | None = Query(default=None, description="one plan", examples=["XX县"]),
+                      province: str | None = Query(default=None, description="every plan issued in this province",
+                                                   examples=["河北省"]),
+                      min_shared: int = Query(1, ge=1, description="only pairs sharing at least this many tasks"),
+                      paging: Paging = Depends(), b: Backend = Depends(backend)) -> CoResponsibility | Response:
+    """Bodies that share obligations (named for the same task units) in one plan or a province's plans, each
+    with its degree and betweenness centrality in that network; the pairs with how many tasks they share."""
+    return page(b.ask(q.co_responsibility, plan=plan, province=province, min_shared=min_shared), paging,
+                "co-responsibility")
 
 
 @router.get("/coverage", response_model=Coverage | CoverageMatrix, responses=LIST, tags=["coverage"])

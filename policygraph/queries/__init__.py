@@ -6,7 +6,7 @@ both stores give the same answers; the API (``api/``) and the CLI serve them unc
 
 - cascade: ``implementations`` (down), ``sources`` (up)
 - coverage: ``coverage``, ``coverage_matrix``
-- agencies: ``list_agencies``, ``obligations``
+- agencies: ``list_agencies``, ``obligations``; bodies: ``co_responsibility`` (networkx centrality)
 - targets: ``compare_targets``
 - search: ``search``
 - browse: plans, plan trees, measures, laws, jurisdictions
@@ -15,6 +15,7 @@ both stores give the same answers; the API (``api/``) and the CLI serve them unc
 from __future__ import annotations
 
 from policygraph.queries.agencies import list_agencies, obligations
+from policygraph.queries.bodies import co_responsibility
 from policygraph.queries.browse import (get_jurisdiction, get_law, get_measure, get_plan, list_jurisdictions, list_laws,
                                         list_plans, plan_tree)
 from policygraph.queries.cascade import LinkFilter, implementations, sources
@@ -24,7 +25,7 @@ from policygraph.queries.search import search
 from policygraph.queries.targets import compare_targets
 
 __all__ = [
-    "LinkFilter", "add_link", "compare_targets", "coverage", "coverage_matrix", "get_jurisdiction",
+    "LinkFilter", "add_link", "co_responsibility", "compare_targets", "coverage", "coverage_matrix", "get_jurisdiction",
     "get_law", "get_link", "get_measure", "get_plan", "implementations", "list_agencies", "list_jurisdictions",
     "list_laws", "list_links", "list_plans", "obligations", "plan_tree", "review_link", "search",
     "sources",
