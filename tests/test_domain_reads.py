@@ -72,8 +72,8 @@ def cascade(store: Store) -> Store:
     for link in LINKS:
         store.put_link(derives(*link))
     # A plan-level link (the aligner's summary of a plan pair) is not a measure's link.
-    store.put_link(Edge(id=edge_id("DERIVES_FROM", "K", "C"), type="DERIVES_FROM", source="K", target="C",
-                        props={"level": "plan", "status": "inferred", "score": 0.7}))
+    store.put_link(Edge(id=edge_id("PLAN_DERIVES_FROM", "K", "C"), type="PLAN_DERIVES_FROM", source="K", target="C",
+                        props={"status": "inferred", "scope": "within", "basis": "jurisdiction"}))
     return store
 
 

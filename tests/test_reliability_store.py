@@ -17,7 +17,7 @@ from policygraph.align.run import align_plans
 from policygraph.cli import main
 from policygraph.errors import StoreError
 from policygraph.ingest import load_paths
-from policygraph.graph.model import Fragment, build_fragment
+from policygraph.graph.model import Edge, Fragment, build_fragment, edge_id
 from policygraph.graph.sqlite_store import SqliteStore
 from policygraph.graph.store import Store, open_store
 from policygraph.loaders.parse import parse_file
@@ -28,7 +28,8 @@ Reference = Callable[[Iterable[Fragment]], SqliteStore]
 CORPUS_COUNTS = {
     "nodes": {"Plan": 5, "Measure": 410, "Agency": 108, "Indicator": 94, "Law": 38, "Jurisdiction": 9},
     "edges": {"HAS_MEASURE": 410, "PART_OF": 410, "RESPONSIBLE_FOR": 419, "HAS_TARGET": 94, "CITES": 38,
-              "ISSUED_BY": 5, "WITHIN": 6, "BELONGS_TO": 108, "DERIVES_FROM": 0},
+              "ISSUED_BY": 5, "WITHIN": 6, "BELONGS_TO": 108, "DERIVES_FROM": 0,
+              "PLAN_DERIVES_FROM": 0},
 }
 
 # A second plan of 红旗区 (新乡市, 河南省), naming bodies the sample's 2023 plan also names.
@@ -288,6 +289,10 @@ def test_a_store_written_before_search_existed_is_indexed_by_its_first_write(
     from policygraph import queries as q
 
     load(store, [without_searched(f) for f in corpus.values()])
+    hebei, xx = sorted(f.plan_id for f in corpus.values())[:2]
+    legacy = Edge(id=edge_id("DERIVES_FROM", xx, hebei), type="DERIVES_FROM", source=xx, target=hebei,
+                  props={"level": "plan", "status": "inferred", "scope": "cross", "basis": "jurisdiction"})
+    store.put_link(legacy)  # a plan-level link as schemas before 3 (sqlite) and 4 (Neo4j) wrote it
     if isinstance(store, SqliteStore):
         store.db.executescript("DROP TABLE search; DROP TABLE search_rows; "
                                "UPDATE meta SET value = '2' WHERE key = 'schema_version';")
@@ -299,6 +304,12 @@ def test_a_store_written_before_search_existed_is_indexed_by_its_first_write(
         second = hongqi_2024(tmp_path)
         old.write_fragment(second)
         assert old.delete_document(second.plan_id)
+        assert old.edges("DERIVES_FROM") == []
+        (plan_link,) = old.edges("PLAN_DERIVES_FROM")
+        assert (plan_link.source, plan_link.target, plan_link.props["basis"]) == (xx, hebei, "jurisdiction")
+        old.delete_document(xx)
+        assert old.edges("PLAN_DERIVES_FROM") == []  # a link goes with its plan
+        old.write_fragment(next(f for f in corpus.values() if f.plan_id == xx))
         fresh = reference(corpus.values())
         assert old.export() == fresh.export()
         for query in ("追溯", "质量安全 监管", "市场监督管理局"):

@@ -32,7 +32,8 @@ Reference = Callable[[Iterable[Fragment]], SqliteStore]
 CORPUS_COUNTS = {
     "nodes": {"Plan": 5, "Measure": 410, "Agency": 108, "Indicator": 94, "Law": 38, "Jurisdiction": 9},
     "edges": {"HAS_MEASURE": 410, "PART_OF": 410, "RESPONSIBLE_FOR": 419, "HAS_TARGET": 94, "CITES": 38,
-              "ISSUED_BY": 5, "WITHIN": 6, "BELONGS_TO": 108, "DERIVES_FROM": 0},
+              "ISSUED_BY": 5, "WITHIN": 6, "BELONGS_TO": 108, "DERIVES_FROM": 0,
+              "PLAN_DERIVES_FROM": 0},
 }
 
 

@@ -229,14 +229,15 @@ def _link(p: Proposal, scope: str, method: str, higher_id: str, lower_id: str) -
 
 
 def _plan_link(higher: PlanTree, lower: PlanTree, scope: str, method: str) -> Edge | None:
-    """Plan-level DERIVES_FROM: for places within the higher plan's, or when the lower plan cites it by title."""
+    """A plan-level link (PLAN_DERIVES_FROM): for places within the higher plan's, or when the lower plan cites
+    it by title."""
     cited = any(c.title == higher.plan.title for m in lower.measures for c in m.citations)
     if scope != "within" and not cited:
         return None
     basis = "citation" if cited else "jurisdiction"
     return Edge(
-        id=edge_id("DERIVES_FROM", lower.plan.id, higher.plan.id), type="DERIVES_FROM", source=lower.plan.id,
-        target=higher.plan.id, doc=None,
-        props={"level": "plan", "status": "inferred", "scope": scope, "basis": basis, "method": method,
+        id=edge_id("PLAN_DERIVES_FROM", lower.plan.id, higher.plan.id), type="PLAN_DERIVES_FROM",
+        source=lower.plan.id, target=higher.plan.id, doc=None,
+        props={"status": "inferred", "scope": scope, "basis": basis, "method": method,
                "source_plan": lower.plan.id, "target_plan": higher.plan.id},
     )

@@ -36,7 +36,7 @@ def choose_refs(store: Store, n: int = 20) -> dict[str, list[str]]:
     by_level: dict[str, list[str]] = {}
     for pid, lv in sorted(level.items()):
         by_level.setdefault(lv, []).append(pid)
-    links = [e for e in store.edges("DERIVES_FROM") if e.props.get("level") != "plan"]
+    links = store.edges("DERIVES_FROM")
     into = {lv: sorted({e.target for e in links if level.get(str(e.props.get("target_plan"))) == lv})
             for lv in ("national", "province")}
     county_tasks = sorted({e.source for e in links if level.get(str(e.props.get("source_plan"))) == "county"})

@@ -22,13 +22,15 @@ from policygraph.loaders.model import AgencyRef, Jurisdiction, Measure, PlanTree
 NodeLabel = Literal["Plan", "Measure", "Agency", "Indicator", "Law", "Jurisdiction"]
 EdgeType = Literal[
     "HAS_MEASURE", "PART_OF", "RESPONSIBLE_FOR", "HAS_TARGET", "CITES", "ISSUED_BY", "WITHIN", "BELONGS_TO",
-    "DERIVES_FROM",
+    "DERIVES_FROM", "PLAN_DERIVES_FROM",
 ]
 NODE_LABELS: tuple[str, ...] = ("Plan", "Measure", "Agency", "Indicator", "Law", "Jurisdiction")
 EDGE_TYPES: tuple[str, ...] = (
     "HAS_MEASURE", "PART_OF", "RESPONSIBLE_FOR", "HAS_TARGET", "CITES", "ISSUED_BY", "WITHIN", "BELONGS_TO",
-    "DERIVES_FROM",
+    "DERIVES_FROM", "PLAN_DERIVES_FROM",
 )
+#: The aligner's and reviewers' links: owned by no document, kept when either end's document is replaced.
+LINK_TYPES: tuple[str, ...] = ("DERIVES_FROM", "PLAN_DERIVES_FROM")
 SHARED_LABELS = frozenset({"Agency", "Law", "Jurisdiction"})
 
 

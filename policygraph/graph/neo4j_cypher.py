@@ -21,7 +21,7 @@ from policygraph.errors import StoreError
 from policygraph.graph.model import EDGE_TYPES, NODE_LABELS
 from policygraph.graph.textindex import SEARCHED
 
-LINK_TYPE = "DERIVES_FROM"
+LINK_TYPES = ("DERIVES_FROM", "PLAN_DERIVES_FROM")  # the aligner's links: owned by no document
 
 #: Node properties with an index (see SCHEMA) or that ``find_nodes`` may narrow by, per label.
 NODE_KEYS: dict[str, tuple[str, ...]] = {
@@ -38,7 +38,8 @@ EDGE_KEYS: dict[str, tuple[str, ...]] = {
     "RESPONSIBLE_FOR": ("role", "position"),
     "HAS_TARGET": ("position",),
     "CITES": ("kind",),
-    "DERIVES_FROM": ("status", "level", "score"),
+    "DERIVES_FROM": ("status", "scope", "score"),
+    "PLAN_DERIVES_FROM": ("status", "scope", "basis"),
 }
 _INDEXED_NODE_KEYS = (("Plan", "level"), ("Measure", "kind"), ("Measure", "plan_id"), ("Agency", "name"),
                       ("Law", "title"), ("Jurisdiction", "name"), ("Indicator", "plan_id"))
@@ -124,7 +125,15 @@ WITH id, o ORDER BY o.doc
 WITH id, collect(o)[0] AS o
 RETURN id, o.kind AS kind, o.label AS label, o.source AS source, o.target AS target, o.props_json AS props_json
 """
-SCHEMA_VERSION = 4  # 3: every field a real property; 4: measures' searched text (graph/textindex.py)
+# 3: every field a real property; 4: measures' searched text (graph/textindex.py), plan-level links as
+# PLAN_DERIVES_FROM
+SCHEMA_VERSION = 4
+# Schema 4: plan-level links had been DERIVES_FROM with level "plan" (a type cannot change: copy, then delete).
+UPGRADE_PLAN_LINKS = """
+MATCH (s:Node)-[r:DERIVES_FROM]->(t:Node) WHERE r.level = 'plan'
+CREATE (s)-[n:PLAN_DERIVES_FROM]->(t) SET n = properties(r)
+DELETE r
+"""
 GET_SCHEMA_VERSION = "MATCH (c:Sequence {name: 'schema'}) RETURN c.value AS value"
 SET_SCHEMA_VERSION = "MERGE (c:Sequence {name: 'schema'}) SET c.value = $value"
 # Data written before schema 2 kept one copy of a shared edge, owned by its last writer, and no owners of
@@ -134,10 +143,10 @@ SET_SCHEMA_VERSION = "MERGE (c:Sequence {name: 'schema'}) SET c.value = $value"
 _OWNER_OF_NODE = ("SET {v}.kind = 'node', {v}.label = [l IN labels({n}) WHERE l <> 'Node'][0], "
                   "{v}.props_json = {n}.props_json")
 _SHARED_EDGE = ("MATCH (s:Node)-[r]->(t:Node) WHERE s.doc IS NULL AND t.doc IS NULL "
-                "AND type(r) <> 'DERIVES_FROM'")
+                "AND NOT type(r) IN ['DERIVES_FROM', 'PLAN_DERIVES_FROM']")
 UPGRADE_FROM_1 = [
     f"""MATCH (n:Node)-[r]-(m:Node) WHERE n.doc IS NULL AND m.doc IS NOT NULL AND r.doc IS NOT NULL
-          AND type(r) <> 'DERIVES_FROM'
+          AND NOT type(r) IN ['DERIVES_FROM', 'PLAN_DERIVES_FROM']
         WITH n, collect(DISTINCT r.doc) AS docs
         UNWIND docs AS doc
         MERGE (o:Owner {{item: n.id, doc: doc}}) {_OWNER_OF_NODE.format(v="o", n="n")}""",
@@ -192,8 +201,8 @@ def delete_owned_edges(type_: str) -> str:
 
     Called once per type (never for DERIVES_FROM, which outlives a replacement) so each uses its index.
     """
-    if type_ == LINK_TYPE:
-        raise StoreError("DERIVES_FROM links are not owned by a document")
+    if type_ in LINK_TYPES:
+        raise StoreError(f"{type_} links are not owned by a document")
     return f"""
 MATCH (s:Node)-[r:{rel_type(type_)}]->(t:Node) WHERE r.doc = $doc
 WITH r, s.id AS sid, t.id AS tid
@@ -276,7 +285,7 @@ GET_NODE = f"MATCH (n:Node {{id: $id}}) RETURN {_NODE_FIELDS}"
 DOCUMENT_NODES = f"MATCH (n:Node) WHERE n.doc = $doc RETURN {_NODE_FIELDS}"
 DOCUMENT_EDGES = """
 MATCH (n:Node) WHERE n.doc = $doc
-MATCH (n)-[r]-(m:Node) WHERE type(r) <> 'DERIVES_FROM'
+MATCH (n)-[r]-(m:Node) WHERE NOT type(r) IN ['DERIVES_FROM', 'PLAN_DERIVES_FROM']
 RETURN r.id AS id, type(r) AS type, startNode(r).id AS source, endNode(r).id AS target, r.doc AS doc,
        r.props_json AS props_json, m.id AS other_id, [l IN labels(m) WHERE l <> 'Node'][0] AS other_label,
        m.doc AS other_doc, m.props_json AS other_props_json
@@ -301,7 +310,7 @@ OPTIONAL MATCH (t:Measure)-[:PART_OF]->(m) WHERE t.kind = 'task'
 WITH m, collect(t) AS kids
 UNWIND [m] + kids AS u
 MATCH (u){arrow}(o:Node)
-WHERE coalesce(l.level, '') <> 'plan' AND coalesce(l.status, '') <> 'rejected'
+WHERE coalesce(l.status, '') <> 'rejected'
   AND ($scope IS NULL OR l.scope = $scope) AND ($status IS NULL OR l.status = $status)
   AND ($min_score IS NULL OR l.score IS NULL OR l.score >= $min_score)
 RETURN DISTINCT l.id AS id, type(l) AS type, startNode(l).id AS source, endNode(l).id AS target, l.doc AS doc,
@@ -357,7 +366,7 @@ def counts() -> str:
 # From the source plans' nodes (the node_doc index), never from the index of every inferred link.
 DELETE_INFERRED_LINKS = """
 MATCH (s:Node) USING INDEX s:Node(doc) WHERE s.doc IN $sources
-MATCH (s)-[r:DERIVES_FROM]->(t:Node)
+MATCH (s)-[r:DERIVES_FROM|PLAN_DERIVES_FROM]->(t:Node)
 WHERE r.status = 'inferred' AND t.doc IN $targets
 DELETE r
 RETURN count(*) AS n

@@ -285,6 +285,7 @@ def _versioned(tx: neo4j.ManagedTransaction, work: Callable[[neo4j.ManagedTransa
             for q in cy.UPGRADE_FROM_1:
                 tx.run(q).consume()
         if row is None or row["value"] < 4:
+            tx.run(cy.UPGRADE_PLAN_LINKS).consume()
             _upgrade_fields(tx)
         tx.run(cy.SET_SCHEMA_VERSION, value=cy.SCHEMA_VERSION).consume()
     result = work(tx)
@@ -323,7 +324,7 @@ def _drop_owned(tx: neo4j.ManagedTransaction, plan_id: str, keep: list[str]) -> 
     ends of the dropped edges, the shared nodes that may now be orphans."""
     touched: set[str] = set()
     for t in EDGE_TYPES:
-        if t != cy.LINK_TYPE:
+        if t not in cy.LINK_TYPES:
             row = tx.run(cy.delete_owned_edges(t), doc=plan_id).single()
             touched.update(row["ends"] if row else [])
     tx.run(cy.DELETE_OWNED_NODES_EXCEPT, doc=plan_id, keep=keep).consume()

@@ -1,8 +1,8 @@
 """Every SQL statement of the embedded store, in one place, all parameterised (``?`` placeholders only)."""
 from __future__ import annotations
 
-# 2: owners (shared facts per document) and alignments (pairs aligned at versions); 3: the edges_type index and
-# the full-text index (search, search_rows)
+# 2: owners (shared facts per document) and alignments (pairs aligned at versions); 3: the edges_type index, the
+# full-text index (search, search_rows), measures' searched text, plan-level links as PLAN_DERIVES_FROM
 SCHEMA_VERSION = "3"
 
 SCHEMA = """
@@ -51,13 +51,13 @@ HAS_TABLE = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
 # left without owners keeps its last writer. Each document's own version of a shared node was not kept, so
 # every owner gets the stored one.
 _SHARED_EDGES = """FROM edges e JOIN nodes s ON s.id = e.source JOIN nodes t ON t.id = e.target
-       WHERE s.doc IS NULL AND t.doc IS NULL AND e.type <> 'DERIVES_FROM'"""
+       WHERE s.doc IS NULL AND t.doc IS NULL AND e.type NOT IN ('DERIVES_FROM', 'PLAN_DERIVES_FROM')"""
 UPGRADE_FROM_1 = [
     *(f"""INSERT OR IGNORE INTO owners(item, doc, kind, label, source, target, props)
           SELECT n.id, e.doc, 'node', n.label, NULL, NULL, n.props
           FROM edges e JOIN nodes n ON n.id = e.{end}
           JOIN nodes s ON s.id = e.source JOIN nodes t ON t.id = e.target
-          WHERE n.doc IS NULL AND e.doc IS NOT NULL AND e.type <> 'DERIVES_FROM'
+          WHERE n.doc IS NULL AND e.doc IS NOT NULL AND e.type NOT IN ('DERIVES_FROM', 'PLAN_DERIVES_FROM')
             AND (s.doc IS NOT NULL OR t.doc IS NOT NULL)""" for end in ("source", "target")),
     *[q for _ in range(4) for q in (
         f"""INSERT OR IGNORE INTO owners(item, doc, kind, label, source, target, props)
@@ -71,6 +71,9 @@ UPGRADE_FROM_1 = [
     f"""UPDATE edges SET doc = NULL WHERE id IN (SELECT e.id {_SHARED_EDGES})""",
 ]
 
+# Schema 3: plan-level links had been DERIVES_FROM with level "plan".
+UPGRADE_PLAN_LINKS = """UPDATE edges SET type = 'PLAN_DERIVES_FROM'
+ WHERE type = 'DERIVES_FROM' AND json_extract(props, '$.level') = 'plan'"""
 SET_META = "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)"
 GET_META = "SELECT value FROM meta WHERE key = ?"
 
@@ -90,17 +93,16 @@ EDGES_OF_TYPE = _EDGE + " WHERE type = ? ORDER BY id"
 # Every edge touching a document's own nodes except the alignment's links, driven from the owner index.
 DOCUMENT_EDGES = """
 SELECT e.id, e.type, e.source, e.target, e.doc, e.props FROM nodes n CROSS JOIN edges e
- WHERE n.doc = ? AND e.source = n.id AND e.type <> 'DERIVES_FROM'
+ WHERE n.doc = ? AND e.source = n.id AND e.type NOT IN ('DERIVES_FROM', 'PLAN_DERIVES_FROM')
 UNION
 SELECT e.id, e.type, e.source, e.target, e.doc, e.props FROM nodes n CROSS JOIN edges e
- WHERE n.doc = ? AND e.target = n.id AND e.type <> 'DERIVES_FROM'
+ WHERE n.doc = ? AND e.target = n.id AND e.type NOT IN ('DERIVES_FROM', 'PLAN_DERIVES_FROM')
 ORDER BY 1
 """
 # Cascades: one recursive query. ``reach`` walks measures (a measure's task units stand for it at the same
 # depth, as Store.cascade_links says), then every passing link out of a reached measure is returned. Walking
 # (id, depth) pairs rather than links keeps the recursion linear in the measures reached.
-_PASSES = """l.type = 'DERIVES_FROM' AND coalesce(json_extract(l.props, '$.level'), '') <> 'plan'
-     AND coalesce(json_extract(l.props, '$.status'), '') <> 'rejected'
+_PASSES = """l.type = 'DERIVES_FROM' AND coalesce(json_extract(l.props, '$.status'), '') <> 'rejected'
      AND (:scope IS NULL OR json_extract(l.props, '$.scope') = :scope)
      AND (:status IS NULL OR json_extract(l.props, '$.status') = :status)
      AND (:min_score IS NULL OR json_extract(l.props, '$.score') IS NULL
@@ -153,16 +155,17 @@ DELETE_DOCUMENT = "DELETE FROM documents WHERE plan_id = ?"
 
 OWNED_NODE_IDS = "SELECT id FROM nodes WHERE doc = ?"
 # Edges a document owns, except the alignment's links, which outlive a replacement of either end.
-OWNED_EDGE_ROWS = "SELECT id, source, target FROM edges WHERE doc = ? AND type <> 'DERIVES_FROM'"
+OWNED_EDGE_ROWS = ("SELECT id, source, target FROM edges WHERE doc = ? "
+                   "AND type NOT IN ('DERIVES_FROM', 'PLAN_DERIVES_FROM')")
 DELETE_OWNED_NODES = "DELETE FROM nodes WHERE doc = ?"
-DELETE_OWNED_EDGES = "DELETE FROM edges WHERE doc = ? AND type <> 'DERIVES_FROM'"
+DELETE_OWNED_EDGES = "DELETE FROM edges WHERE doc = ? AND type NOT IN ('DERIVES_FROM', 'PLAN_DERIVES_FROM')"
 UPSERT_NODE = "INSERT OR REPLACE INTO nodes(id, label, doc, props) VALUES (?, ?, ?, ?)"
 UPSERT_EDGE = "INSERT OR REPLACE INTO edges(id, type, source, target, doc, props) VALUES (?, ?, ?, ?, ?, ?)"
 
 # Links touching a node: when the node vanished (its text changed or its document was deleted) they go too.
 LINKS_TOUCHING = """
-SELECT id FROM edges WHERE source = ? AND type = 'DERIVES_FROM'
-UNION SELECT id FROM edges WHERE target = ? AND type = 'DERIVES_FROM'
+SELECT id FROM edges WHERE source = ? AND type IN ('DERIVES_FROM', 'PLAN_DERIVES_FROM')
+UNION SELECT id FROM edges WHERE target = ? AND type IN ('DERIVES_FROM', 'PLAN_DERIVES_FROM')
 """
 NODE_EXISTS = "SELECT 1 FROM nodes WHERE id = ?"
 EDGE_BY_ID = _EDGE + " WHERE id = ?"
@@ -195,7 +198,8 @@ DELETE_NODE = "DELETE FROM nodes WHERE id = ?"
 # plan pair made aligning a national corpus quadratic (1 s a pair at 3,200 plans). CROSS JOIN fixes that order.
 INFERRED_LINKS_FROM = """
 SELECT e.id FROM nodes s CROSS JOIN edges e CROSS JOIN nodes t
- WHERE s.doc = ? AND e.source = s.id AND e.type = 'DERIVES_FROM' AND t.id = e.target AND t.doc = ?
+ WHERE s.doc = ? AND e.source = s.id AND e.type IN ('DERIVES_FROM', 'PLAN_DERIVES_FROM') AND t.id = e.target
+   AND t.doc = ?
    AND json_extract(e.props, '$.status') = 'inferred'
 """
 # Reviewed links and review decisions of the given link sources only (a JSON array parameter), for the same reason.

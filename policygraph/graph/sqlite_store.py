@@ -94,7 +94,8 @@ class SqliteStore(Store):
         if current == "1":
             for statement in sql.UPGRADE_FROM_1:
                 db.execute(statement)
-        if current in ("1", "2"):  # measures' searched text and the full-text index are new in 3
+        if current in ("1", "2"):  # measures' searched text, the full-text index and plan-level links are new in 3
+            db.execute(sql.UPGRADE_PLAN_LINKS)
             measures = [_node(r) for r in db.execute(sql.NODES_BY_LABEL, ("Measure",)).fetchall()]
             upgraded = with_searched([{**m.props, "id": m.id} for m in measures])
             db.executemany(sql.UPSERT_NODE, [(m.id, m.label, m.doc, canonical_json({**m.props, "searched": u["searched"]}))

@@ -49,8 +49,8 @@ Direction = Literal["down", "up"]
 
 @dataclass(frozen=True)
 class LinkFilter:
-    """Which DERIVES_FROM links a cascade may use; every hop of a path must pass. Rejected links and
-    plan-level links never pass (``is_live``)."""
+    """Which DERIVES_FROM links a cascade may use; every hop of a path must pass. Rejected links never pass
+    (``is_live``)."""
 
     scope: str | None = None
     status: str | None = None
@@ -66,7 +66,7 @@ class LinkFilter:
 
 def is_live(e: Edge) -> bool:
     """A measure-level link that counts: every status but ``rejected`` (the one rule, for every reader)."""
-    return e.props.get("level") != "plan" and e.props.get("status") != "rejected"
+    return e.type == "DERIVES_FROM" and e.props.get("status") != "rejected"
 
 
 @dataclass(frozen=True)
@@ -277,7 +277,7 @@ class Store(ABC):
 
     def links(self, status: str | None = None) -> list[Edge]:
         """DERIVES_FROM links between measures, optionally only those with ``status``."""
-        es = [e for e in self.edges("DERIVES_FROM") if e.props.get("level") != "plan"]
+        es = self.edges("DERIVES_FROM")
         return [e for e in es if status is None or e.props.get("status") == status]
 
     def export(self) -> dict[str, Any]:

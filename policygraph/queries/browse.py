@@ -189,7 +189,7 @@ def _plan_summary(snap: Snapshot, pid: str) -> PlanSummary:
     measures = len(snap.measures_of(pid))
     return PlanSummary(**snap.plan_ref(pid).model_dump(), issuer=props.get("issuer"), source=props.get("source"),
                        measures=measures,
-                       derives_from=sorted(e.target for e in snap.out("DERIVES_FROM", pid)
+                       derives_from=sorted(e.target for e in snap.out("PLAN_DERIVES_FROM", pid)
                                            if e.props.get("status") != "rejected"))
 
 

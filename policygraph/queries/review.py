@@ -97,7 +97,7 @@ def add_link(store: Store, source: str, target: str, reviewer: str, note: str = 
 def _find(store: Store, link_id: str) -> Edge:
     """A measure-level link by id, looked up in the store's index (``Store.get_edge``)."""
     e = store.get_edge(link_id)
-    if e is None or e.type != "DERIVES_FROM" or e.props.get("level") == "plan":
+    if e is None or e.type != "DERIVES_FROM":
         raise NotFound(f"no DERIVES_FROM link {link_id!r}", listing="links")
     return e
 
