@@ -17,6 +17,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from policygraph import queries as q
 from policygraph.graph.store import Store
 from policygraph.viz.pages import pages_router
 
@@ -80,11 +81,13 @@ def test_the_measure_24_page_draws_its_network_and_lists_the_county_tasks(base_u
     network = dom.split('id="measure-network"', 1)[1].split('class="legend"', 1)[0]
     assert "<canvas" in network, "vis-network did not draw: its script failed or did not load"
     targets = {m24} | {c.id for c in store.children(m24)}
-    tasks = [store.get_node(e.source) for e in store.links() if e.target in targets]
+    tasks = [store.get_node(e.source) for e in store.links() if e.target in targets and e.props["status"] != "rejected"]
     assert len(tasks) >= 2
     implemented_by = dom.split('id="implemented-by"', 1)[1]
     for t in tasks:
         assert t is not None and f'href="/measures/{t.id}"' in implemented_by
+    for row in q.implementations(store, m24).items:  # every row of the API's cascade, at every depth
+        assert f'data-measure="{row.measure.id}" data-depth="{row.depth}"' in implemented_by
     county_titles = {p.props["title"] for p in store.plans() if p.props["level"] == "county"}
     assert sum(title in implemented_by for title in county_titles) >= 2
 

@@ -1,18 +1,30 @@
 """The browser pages, as a policy researcher uses them: find a plan, open a provincial measure, see which
-county tasks implement it, search the texts — all without the internet."""
+county tasks implement it, search the texts — all without the internet — and get the same answers as the API
+(the pages read through ``policygraph.queries`` only)."""
 from __future__ import annotations
 
+import ast
+import json
 import re
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from policygraph import queries as q
+from policygraph.api import routes_analysis
+from policygraph.api.deps import Backend
+from policygraph.graph.model import Edge, Fragment, Node, edge_id
+from policygraph.graph.sqlite_store import SqliteStore
 from policygraph.graph.store import Store
-from policygraph.viz import networks
+from policygraph.viz import context, networks
 from policygraph.viz.context import measure_page
 from policygraph.viz.networks import MAX_NODES, measure_network
 from policygraph.viz.pages import mark, pages_router
+
+VIZ = Path(__file__).resolve().parent.parent / "policygraph" / "viz"
 
 HEBEI = "关于深化改革加强食品安全工作的若干措施"
 M24_TITLE = "完善农产品质量安全追溯体系"
@@ -39,8 +51,9 @@ def _m24(store: Store) -> str:
 
 
 def _county_tasks_implementing_m24(store: Store) -> list[str]:
+    """Straight from the store: the sources of live links into measure 24 or its task units."""
     targets = {_m24(store)} | {c.id for c in store.children(_m24(store))}
-    return [e.source for e in store.links() if e.target in targets]
+    return [e.source for e in store.links() if e.target in targets and e.props["status"] != "rejected"]
 
 
 def _pages(store: Store) -> list[str]:
@@ -149,3 +162,266 @@ def test_a_network_is_capped_and_the_page_says_how_much_it_left_out(client: Test
     monkeypatch.setattr(networks, "MAX_NODES", 5)
     r = client.get(f"/measures/{_m24(store)}")
     assert "more are left out" in r.text
+
+
+# ---- one read path: the pages agree with the API ---------------------------------------------------------
+@pytest.fixture(scope="module")
+def api(store: Store) -> TestClient:
+    """The API's cascade endpoints over the same store (the routers only: no parse worker needed)."""
+    app = FastAPI()
+    app.state.backend = Backend(store)
+    app.include_router(routes_analysis.router)
+    return TestClient(app)
+
+
+def _cascade_rows(html: str, section: str = "implemented-by") -> dict[str, int]:
+    """Measure id → depth of every cascade row on a measure page, in page order."""
+    css = "task-row" if section == "implemented-by" else "source-row"
+    part = html.split(f'id="{section}"', 1)[1]
+    if section == "implements":
+        part = part.split('id="implemented-by"', 1)[0]
+    return {m: int(d) for m, d in re.findall(rf'class="[^"]*{css}[^"]*" data-measure="([^"]+)" data-depth="(\d+)"', part)}
+
+
+def _index_cells(html: str, plan_id: str) -> list[int]:
+    """measures, sections, items, tasks, links up, links down of one plan's row on the index."""
+    row = re.search(rf'<tr class="plan-row" id="{re.escape(plan_id)}">(.*?)</tr>', html, re.S)
+    assert row is not None, plan_id
+    return [int(n) for n in re.findall(r'<td class="num[^"]*">(\d+)</td>', row.group(1))]
+
+
+def _unit(html: str, measure_id: str) -> str:
+    """What a plan page shows for one unit before its own parts: text, agencies, links up, count of links down."""
+    found = re.search(rf'<li class="\w+" id="{re.escape(measure_id)}">(.*?)(?:<ol>|</li>)', html, re.S)
+    assert found is not None, measure_id
+    return found.group(1)
+
+
+def _down_count(unit_html: str) -> int:
+    found = re.search(r"(\d+) 个下级任务落实", unit_html)
+    return int(found.group(1)) if found else 0
+
+
+def test_the_measure_page_lists_exactly_the_apis_cascade_in_its_order(client: TestClient, store: Store,
+                                                                        api: TestClient) -> None:
+    m24 = _m24(store)
+    page = client.get(f"/measures/{m24}").text
+    body = api.get(f"/api/v1/measures/{m24}/implementations", params={"limit": 1000}).json()
+    assert list(_cascade_rows(page).items()) == [(i["measure"]["id"], i["depth"]) for i in body["items"]]
+    assert body["total"] == len(_cascade_rows(page)) >= 2
+    task = _county_tasks_implementing_m24(store)[0]
+    up = api.get(f"/api/v1/measures/{task}/sources", params={"limit": 1000}).json()
+    rows = _cascade_rows(client.get(f"/measures/{task}").text, "implements")
+    assert list(rows.items()) == [(i["measure"]["id"], i["depth"]) for i in up["items"]] and m24 in rows
+
+
+def test_the_index_counts_each_plans_units_and_live_links(client: TestClient, store: Store) -> None:
+    html = client.get("/").text
+    live = [e for e in store.links() if e.props["status"] != "rejected"]
+    for p in store.plans():
+        kinds = [m.props["kind"] for m in store.find_nodes("Measure", plan_id=p.id)]
+        ours = {m.id for m in store.find_nodes("Measure", plan_id=p.id)}
+        assert _index_cells(html, p.id) == [
+            len(kinds), kinds.count("section"), kinds.count("item"), kinds.count("task"),
+            sum(e.source in ours for e in live), sum(e.target in ours for e in live)], p.props["title"]
+
+
+def test_a_rejected_link_leaves_every_page_as_it_leaves_the_api(client: TestClient, store: Store,
+                                                               api: TestClient) -> None:
+    """A reviewer rejects a county task's link to provincial measure 24: the measure page, both plan pages and
+    the index stop showing it, and the page's cascade is still row for row the API's."""
+    m24, hebei = _m24(store), _hebei(store)
+    targets = {m24} | {c.id for c in store.children(m24)}
+    link = next(e for e in store.links() if e.target in targets)
+    task, holder = link.source, link.target
+    county = q.get_measure(store, task).measure.plan.id
+    before = {"m24": client.get(f"/measures/{m24}").text, "hebei": client.get(f"/plans/{hebei}").text,
+              "county": client.get(f"/plans/{county}").text, "index": client.get("/").text}
+    implementers = before["m24"].split('id="implemented-by"', 1)[1]
+    assert f'href="/measures/{task}"' in implementers
+    q.review_link(store, link.id, "reject", "auditor", note="a different task")
+    try:
+        page = client.get(f"/measures/{m24}").text
+        assert f'href="/measures/{task}"' not in page.split('id="implemented-by"', 1)[1]
+        assert task in _cascade_rows(before["m24"]) and task not in _cascade_rows(page)
+        assert "chip status-rejected" not in page
+        body = api.get(f"/api/v1/measures/{m24}/implementations", params={"limit": 1000}).json()
+        assert list(_cascade_rows(page)) == [i["measure"]["id"] for i in body["items"]]
+        assert m24 not in _cascade_rows(client.get(f"/measures/{task}").text, "implements")
+        assert f'href="/measures/{m24}"' not in _unit(client.get(f"/plans/{county}").text, task)
+        hebei_now = client.get(f"/plans/{hebei}").text
+        assert _down_count(_unit(hebei_now, holder)) == _down_count(_unit(before["hebei"], holder)) - 1
+        index = client.get("/").text
+        assert _index_cells(index, hebei)[5] == _index_cells(before["index"], hebei)[5] - 1
+        assert _index_cells(index, county)[4] == _index_cells(before["index"], county)[4] - 1
+    finally:
+        store.put_link(link)  # the other tests of this module see the aligned corpus
+    assert task in _cascade_rows(client.get(f"/measures/{m24}").text)
+
+
+# ---- a hand-built cascade: province → city → county ------------------------------------------------------
+PLACES = {"P": ("甲省", "province", 2021), "C": ("乙市", "city", 2021), "K": ("丙县", "county", 2021),
+          "K2": ("丙县", "county", 2022)}
+UNITS = {  # id: plan, kind, number, parent, title, text
+    "m24": ("P", "item", "24", None, "完善农产品质量安全追溯体系", "完善农产品质量安全追溯体系。"),
+    "m24.1": ("P", "task", None, "m24", "", "完善农产品质量安全追溯体系。"),
+    "c1": ("C", "task", "1", None, "建设市级追溯平台", "建设市级追溯平台。"),
+    "c2": ("C", "task", "2", None, "推行合格证", "推行食用农产品合格证。"),
+    "k1": ("K", "task", "1", None, "", "丙县<b>追溯</b>台账全覆盖。"),
+    "k3": ("K", "task", "3", None, "", "丙县农贸市场改造。"),
+    "k9": ("K2", "task", "1", None, "", "丙县次年任务。"),
+}
+CHAIN = [  # source, target, score, status: c2 joins the province item through its task unit, as the aligner may
+    ("c1", "m24", 0.8, "inferred"), ("c2", "m24.1", None, "confirmed"), ("k1", "c1", 0.6, "inferred"),
+    ("k3", "c1", 0.95, "rejected"),
+]
+
+
+def _fragment(plan: str) -> Fragment:
+    place, level, year = PLACES[plan]
+    nodes = [Node(id=plan, label="Plan", doc=plan, props={"jurisdiction": place, "level": level, "year": year,
+                                                          "title": f"{place}{year}年实施方案", "kind": "实施方案"})]
+    edges = []
+    for order, (mid, (p, kind, number, parent, title, text)) in enumerate(UNITS.items()):
+        if p == plan:
+            nodes.append(Node(id=mid, label="Measure", doc=plan, props={
+                "kind": kind, "number": number, "title": title, "text": text, "span": [order, order + 1],
+                "order": order, "plan_id": plan, "parent_id": parent, "searched": text}))
+            edges.append(Edge(id=edge_id("PART_OF", mid, parent or plan), type="PART_OF", source=mid,
+                              target=parent or plan, doc=plan, props={"order": order}))
+    if plan == "K":
+        nodes.append(Node(id="a-K", label="Agency", props={"name": "丙县农业农村局", "functions": ["农业农村"],
+                                                           "level": "county", "collective": False,
+                                                           "jurisdiction": "丙县", "searched": "丙县农业农村局"}))
+        edges.append(Edge(id=edge_id("RESPONSIBLE_FOR", "a-K", "k1"), type="RESPONSIBLE_FOR", source="a-K",
+                          target="k1", doc=plan, props={"role": "lead", "as_written": "县农业农村局", "span": [0, 1],
+                                                        "position": 0}))
+    return Fragment(plan_id=plan, content_hash=f"h-{plan}", nodes=nodes, edges=edges)
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    store = SqliteStore(tmp_path_factory.mktemp("chain") / "graph.db")
+    for plan in PLACES:
+        store.write_fragment(_fragment(plan))
+    for source, target, score, status in CHAIN:
+        store.put_link(Edge(id=edge_id("DERIVES_FROM", source, target), type="DERIVES_FROM", source=source,
+                            target=target, props={"status": status, "score": score, "scope": "within",
+                                                  "level": "measure", "method": "test", "label": "direct",
+                                                  "evidence": {"key_phrases": [{"phrase": "追溯"}]},
+                                                  "source_plan": UNITS[source][0], "target_plan": UNITS[target][0]}))
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def chain_client(chain: Store) -> TestClient:
+    app = FastAPI()
+    app.include_router(pages_router(lambda: chain))
+    return TestClient(app)
+
+
+def test_a_county_task_two_levels_down_is_on_the_provincial_measures_page(chain_client: TestClient,
+                                                                          chain: Store) -> None:
+    page = chain_client.get("/measures/m24").text
+    implementers = page.split('id="implemented-by"', 1)[1]
+    assert 'href="/measures/k1"' in implementers and 'href="/measures/k3"' not in implementers
+    rows = _cascade_rows(page)
+    assert rows == {"c1": 1, "c2": 1, "k1": 2}, "k3's link was rejected"
+    assert rows == {i.measure.id: i.depth for i in q.implementations(chain, "甲省#24").items}
+    k1 = re.search(r'data-measure="k1".*?</tr>', page, re.S)
+    assert k1 is not None and "via" in k1.group(0) and 'href="/measures/c1"' in k1.group(0)
+    assert 'href="/agencies/a-K"' in k1.group(0), "the county task's agency is on its row"
+    assert "乙市 市级" in page and "丙县 县级" in page, "rows are grouped by plan"
+
+
+def test_the_measure_network_draws_the_chain_hop_by_hop(chain: Store) -> None:
+    data = json.loads(measure_network(measure_page(chain, "m24")).data_json)
+    edges = {(e["from"], e["to"]) for e in data["edges"]}
+    assert {("c1", "m24"), ("k1", "c1"), ("c2", "m24")} <= edges, "c2's link to the folded task unit joins the item"
+    assert "k3" not in {n["id"] for n in data["nodes"]}
+
+
+def test_a_county_task_page_shows_the_chain_up_to_the_province(chain_client: TestClient) -> None:
+    page = chain_client.get("/measures/k1").text
+    assert _cascade_rows(page, "implements") == {"c1": 1, "m24": 2}
+    assert _cascade_rows(chain_client.get("/measures/k3").text, "implements") == {}
+
+
+def test_plan_pages_show_each_live_link_once_at_the_unit_it_joins(chain_client: TestClient) -> None:
+    city = chain_client.get("/plans/C").text
+    assert 'href="/measures/m24"' in _unit(city, "c1") and _down_count(_unit(city, "c1")) == 1
+    assert 'href="/measures/m24.1"' in _unit(city, "c2")
+    county = chain_client.get("/plans/丙县2021").text
+    assert "↑" in _unit(county, "k1") and "↑" not in _unit(county, "k3")
+    province = chain_client.get("/plans/P").text
+    assert _down_count(_unit(province, "m24")) == 1 and _down_count(_unit(province, "m24.1")) == 1
+    index = chain_client.get("/").text
+    assert _index_cells(index, "C")[4:] == [2, 1] and _index_cells(index, "K")[4:] == [1, 0]
+    assert _index_cells(index, "P") == [2, 0, 1, 1, 0, 2]
+    assert index.index('id="P"') < index.index('id="C"') < index.index('id="K"'), "province, city, county"
+
+
+def test_an_ambiguous_reference_gives_a_page_with_the_candidates(chain_client: TestClient) -> None:
+    r = chain_client.get("/plans/丙县")
+    assert r.status_code == 409 and r.headers["content-type"].startswith("text/html")
+    assert 'href="/plans/K"' in r.text and 'href="/plans/K2"' in r.text
+    r = chain_client.get("/measures/甲省%23")
+    assert r.status_code == 422 and "Unreadable" in r.text
+
+
+def test_search_shows_kinds_links_and_the_read_layers_escaped_snippets(chain_client: TestClient) -> None:
+    page = chain_client.get("/search", params={"q": "追溯"}).text
+    assert "丙县&lt;b&gt;<mark>追溯</mark>&lt;/b&gt;台账" in page, "graph text is escaped, only the marks are markup"
+    assert 'href="/measures/m24"' in page and 'href="/measures/k1"' in page
+    page = chain_client.get("/search", params={"q": "农业农村局"}).text
+    assert 'class="card hit hit-agency"' in page and 'href="/agencies/a-K"' in page
+
+
+def test_search_shows_at_most_the_first_hits_and_says_how_many_there_are(client: TestClient,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(context, "SEARCH_LIMIT", 3)
+    page = client.get("/search", params={"q": "追溯"}).text
+    total = int(re.search(r"(\d+) hit\(s\)", page).group(1))  # type: ignore[union-attr]
+    assert total > 3 and page.count('class="card hit ') == 3 and "the first 3 are shown" in page
+
+
+# ---- the pages read through policygraph.queries only -----------------------------------------------------
+ALLOWED_FROM_GRAPH = {("policygraph.graph.store", "Store")}  # the type the router is handed, for annotations
+
+
+def _viz_modules() -> list[tuple[Path, ast.Module]]:
+    return [(p, ast.parse(p.read_text(encoding="utf-8"))) for p in sorted(VIZ.glob("*.py"))]
+
+
+def test_the_viz_package_imports_nothing_from_the_graph_but_the_store_type() -> None:
+    for path, tree in _viz_modules():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+                assert not any(n.startswith(("policygraph.graph", "policygraph.loaders")) for n in names), path
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                mod = node.module
+                assert not mod.startswith("policygraph.loaders"), f"{path.name} imports {mod}"
+                assert mod not in ("policygraph.queries.snapshot", "policygraph.queries.refs"), f"{path.name}: {mod}"
+                if mod.startswith("policygraph.graph"):
+                    got = {(mod, a.name) for a in node.names}
+                    assert got <= ALLOWED_FROM_GRAPH, f"{path.name} imports {got - ALLOWED_FROM_GRAPH}"
+                if mod == "policygraph" and any(a.name == "graph" for a in node.names):
+                    pytest.fail(f"{path.name} imports policygraph.graph")
+
+
+def test_the_viz_package_only_hands_the_store_on() -> None:
+    """A parameter typed ``Store`` is only passed to other functions: no method of it is called here."""
+    for path, tree in _viz_modules():
+        for fn in ast.walk(tree):
+            if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            stores = {a.arg for a in [*fn.args.args, *fn.args.kwonlyargs]
+                      if a.annotation is not None and "Store" in ast.unparse(a.annotation)}
+            for node in ast.walk(fn):
+                if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                    assert node.value.id not in stores, f"{path.name}:{node.lineno} reads {ast.unparse(node)}"
+                if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Call):
+                    assert "get_store" not in ast.unparse(node.value.func), f"{path.name}:{node.lineno}"
+    assert "readback" not in "".join(p.read_text(encoding="utf-8") for p, _ in _viz_modules())

@@ -1,2 +1,3 @@
 """Browser pages over the graph: ``pages.pages_router`` (HTML routes), ``networks`` (vis-network graphs via
-pyvis), ``context`` (what each page shows, read from the store), templates in ``templates/``."""
+pyvis), ``context`` (what each page shows, asked of ``policygraph.queries`` only: the pages, the API and the
+CLI share one read path), templates in ``templates/``."""

@@ -4,6 +4,8 @@ pyvis builds the node and edge lists; the page embeds them itself (``NetworkView
 vis-network's own script read from the pyvis package, because pyvis's HTML template pulls Bootstrap from a
 CDN and the pages must work offline. Node ids are graph ids (``p-…``, ``m-…``, ``a-…``), so the same store
 always gives the same network; a network stops growing at ``MAX_NODES`` and says how many it left out.
+They are drawn from the pages' records (``context``: answers of ``policygraph.queries``), never from the store,
+so a network shows exactly the links and cascade rows the page lists.
 
 A provincial item has one task unit with the item's own text and no agencies; drawing both would double
 the province's nodes for nothing, so such a unit is folded into its item (links to it attach to the item).
@@ -20,9 +22,10 @@ from typing import Any
 import pyvis
 from pyvis.network import Network
 
-from policygraph.graph.model import Node, agency_id
-from policygraph.loaders.model import Measure
-from policygraph.viz.context import LinkView, MeasurePage, PlanPage, number_prefix, page_url
+from policygraph.queries.browse import TreeNode
+from policygraph.queries.cascade import Linked
+from policygraph.queries.models import Hop, MeasureView, PlanRef
+from policygraph.viz.context import MeasurePage, PlanPage, hop_phrases, near, number_prefix, page_url, previous
 
 MAX_NODES = 300
 KIND_COLOURS = {"plan": "#37474f", "section": "#3949ab", "item": "#1e88e5", "task": "#90caf9",
@@ -123,107 +126,109 @@ def short(text: str, n: int = 10) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def measure_label(m: Measure | Node) -> str:
-    number = m.number if isinstance(m, Measure) else m.props.get("number")
-    title = m.title if isinstance(m, Measure) else str(m.props.get("title", ""))
-    return f"{number_prefix(number)}{short(title, 9)}" if number else short(title, 10)
+def measure_label(m: MeasureView | TreeNode) -> str:
+    """A short label: number and title; a task unit without a title shows the start of its text."""
+    title = m.title or (m.text if isinstance(m, MeasureView) else "")
+    return f"{number_prefix(m.number)}{short(title, 9)}" if m.number else short(title, 10)
 
 
-def _folded(page: PlanPage) -> dict[str, str]:
-    """Task units drawn as their item: the only child of the item, with no agencies (provincial items)."""
-    out = {}
-    for parent, kids in page.kids.items():
-        if parent is not None and len(kids) == 1 and kids[0].kind == "task" and not kids[0].agencies:
-            out[kids[0].id] = parent
-    return out
+def _hop_edge(b: _Builder, h: Hop, source: str, target: str, thickness: float = 3.0) -> None:
+    """One DERIVES_FROM hop, lower measure → higher, coloured by its status, as thick as its score."""
+    score = 1.0 if h.score is None else h.score  # a reviewer-added link has no score and counts as 1
+    shown = f"{h.score:.2f}" if h.score is not None else "— (added by a reviewer)"
+    words = hop_phrases(h)
+    b.edge(source, target, color=STATUS_COLOURS.get(h.status, "#9e9e9e"), dashes=h.status != "confirmed", length=220,
+           width=round(1 + thickness * score, 2), title=f"DERIVES_FROM · {h.status} · score {shown} · {h.scope}"
+           + (f"\n{'、'.join(words)}" if words else ""))
 
 
-def _link_edge(b: _Builder, v: LinkView, source: str, target: str, thickness: float = 3.0) -> None:
-    status = str(v.edge.props.get("status"))
-    score = float(v.edge.props.get("score") or 0)
-    b.edge(source, target, color=STATUS_COLOURS.get(status, "#9e9e9e"), dashes=status != "confirmed", length=220,
-           width=round(1 + thickness * score, 2), title=f"DERIVES_FROM · {status} · score {score:.2f} · {v.edge.props.get('scope')}"
-           + (f"\n{'、'.join(v.phrases)}" if v.phrases else ""))
-
-
-def _agencies(b: _Builder, m: Measure, level: int | None = None) -> None:
+def _agencies(b: _Builder, m: MeasureView, level: int | None = None) -> None:
     """The bodies responsible for ``m``; in the plan tree (``level`` given) they are a faint last column so
     the DERIVES_FROM links stay readable."""
     for a in m.agencies:
-        a_id = agency_id(a.name, a.jurisdiction)
         style: dict[str, Any] = ({"level": level, "shape": "box"} if level is not None
                                  else {"shape": "diamond", "size": 12})
-        if b.node(a_id, short(a.name, 12), f"{a.name}\n{a.role}: {a.as_written}", KIND_COLOURS["agency"],
-                  url=page_url("Agency", a_id), **style):
+        if b.node(a.id, short(a.name, 12), f"{a.name}\n{a.role}: {a.as_written}", KIND_COLOURS["agency"],
+                  url=page_url("agency", a.id), **style):
             colour: Any = {"color": "#ffca28", "opacity": 0.4} if level is not None else "#ffca28"
-            b.edge(a_id, m.id, color=colour, width=ROLE_WIDTHS.get(a.role, 1.0), title=a.role, length=110,
+            b.edge(a.id, m.id, color=colour, width=ROLE_WIDTHS.get(a.role, 1.0), title=a.role, length=110,
                    dashes=a.role == "support", arrows={"to": {"enabled": False}})
 
 
 # ---- plan network ---------------------------------------------------------------------------------------
+def _folded(page: PlanPage) -> dict[str, str]:
+    """Task units drawn as their item: the only child of the item, with no agencies (provincial items)."""
+    out = {}
+    for node, _ in page.in_order():
+        kids = node.children
+        if len(kids) == 1 and kids[0].kind == "task" and not page.unit(kids[0].id).measure.agencies:
+            out[kids[0].id] = node.id
+    return out
+
+
 def plan_network(page: PlanPage, cap: int | None = None) -> NetworkView:
     """Plan → sections → items → task units, left to right, then the higher measures the tasks implement
     (each task's best link, see ``best_links``) and the agencies carrying them; lower plans implementing
     this one are a hidden layer (one edge per plan and measure, width by count) the page can switch on."""
     b = _Builder(cap)
     plan = page.plan
-    b.node(plan.id, short(str(plan.props.get("jurisdiction")), 8), str(plan.props.get("title")),
-           KIND_COLOURS["plan"], shape="box", font={"color": "#ffffff"}, level=LEVELS["plan"])
+    b.node(plan.id, short(plan.jurisdiction, 8), plan.title, KIND_COLOURS["plan"], shape="box",
+           font={"color": "#ffffff"}, level=LEVELS["plan"])
     folded = _folded(page)
-    for m in page.tree.measures:
-        if m.id in folded:
+    order = page.in_order()
+    for node, parent in order:
+        if node.id in folded:
             continue
+        m = page.unit(node.id).measure
         light = m.kind == "task"
         if b.node(m.id, measure_label(m), m.text if light else f"{number_prefix(m.number)}{m.title}",
-                  KIND_COLOURS[m.kind], url=page_url("Measure", m.id), shape="box", level=LEVELS[m.kind],
-                  font={"color": "#102a43" if light else "#ffffff"}):
-            b.edge(m.parent_id or plan.id, m.id, color="#b0bec5", arrows={"to": {"enabled": False}})
+                  KIND_COLOURS.get(m.kind, KIND_COLOURS["task"]), url=page_url("measure", m.id), shape="box",
+                  level=LEVELS.get(m.kind, LEVELS["task"]), font={"color": "#102a43" if light else "#ffffff"}):
+            b.edge(parent or plan.id, m.id, color="#b0bec5", arrows={"to": {"enabled": False}})
             _agencies(b, m, LEVELS["agency"])
-    for v in best_links(page.up):
-        other = v.other
-        jur = v.other_plan.props.get("jurisdiction") if v.other_plan else ""
-        if b.node(other.id, f"{jur} {measure_label(other)}", str(other.props.get("title")),
-                  KIND_COLOURS["higher"], url=page_url("Measure", other.id), shape="box",
+    for holder, link in best_links([(n.id, link) for n, _ in order for link in page.unit(n.id).up]):
+        other = link.measure
+        if b.node(other.id, f"{other.plan.jurisdiction} {measure_label(other)}", other.title,
+                  KIND_COLOURS["higher"], url=page_url("measure", other.id), shape="box",
                   font={"color": "#ffffff"}, level=LEVELS["higher"]):
-            _link_edge(b, v, folded.get(v.here, v.here), other.id, thickness=1.0)
+            _hop_edge(b, link.path[-1], folded.get(holder, holder), other.id, thickness=1.0)
     _aggregated_down(b, page, folded)
     return b.view("plan-network", TREE_OPTIONS)
 
 
-def best_links(views: list[LinkView]) -> list[LinkView]:
-    """Per task, its best-scoring link up plus every confirmed one: the overview stays legible (a county task
+def best_links(links: list[tuple[str, Linked]]) -> list[tuple[str, Linked]]:
+    """Per unit, its best-scoring link up plus every confirmed one: the overview stays legible (a county task
     often scores against three or four provincial measures); the measure pages list them all."""
-    best: dict[str, LinkView] = {}
-    for v in views:
-        score = float(v.edge.props.get("score") or 0)
-        if v.edge.props.get("status") != "rejected" and (
-                v.here not in best or score > float(best[v.here].edge.props.get("score") or 0)):
-            best[v.here] = v
+    best: dict[str, Linked] = {}
+    for holder, link in links:
+        if holder not in best or link.score > best[holder].score:
+            best[holder] = link
     keep = {id(v) for v in best.values()}
-    return [v for v in views if id(v) in keep or v.edge.props.get("status") == "confirmed"]
+    return [(h, v) for h, v in links if id(v) in keep or v.status == "confirmed"]
 
 
 def _aggregated_down(b: _Builder, page: PlanPage, folded: dict[str, str]) -> None:
     counts: dict[tuple[str, str], int] = defaultdict(int)
-    plans: dict[str, Node] = {}
-    for v in page.down:
-        if v.other_plan is not None and v.edge.props.get("status") != "rejected":
-            counts[(v.other_plan.id, folded.get(v.here, v.here))] += 1
-            plans[v.other_plan.id] = v.other_plan
+    plans: dict[str, PlanRef] = {}
+    for holder, unit in page.units.items():
+        for link in unit.down:
+            counts[(link.measure.plan.id, folded.get(holder, holder))] += 1
+            plans[link.measure.plan.id] = link.measure.plan
     for i, pid in enumerate(sorted(plans)):
         p = plans[pid]
-        b.node(pid, short(str(p.props.get("jurisdiction")), 8), str(p.props.get("title")),
-               PLAN_PALETTE[i % len(PLAN_PALETTE)], url=page_url("Plan", pid), shape="box", font={"color": "#fff"},
-               layer="down", hidden=True, level=LEVELS["lower"])
+        b.node(pid, short(p.jurisdiction, 8), p.title, PLAN_PALETTE[i % len(PLAN_PALETTE)], url=page_url("plan", pid),
+               shape="box", font={"color": "#fff"}, layer="down", hidden=True, level=LEVELS["lower"])
     for (pid, here), n in sorted(counts.items()):
         b.edge(pid, here, color={"color": STATUS_COLOURS["inferred"], "opacity": 0.45}, width=min(1 + n / 2, 4),
-               dashes=True, physics=False, layer="down", hidden=True, title=f"{n} task(s) of {plans[pid].props.get('title')} implement this")
+               dashes=True, physics=False, layer="down", hidden=True,
+               title=f"{n} task(s) of {plans[pid].title} implement this")
 
 
 # ---- measure network ------------------------------------------------------------------------------------
 def measure_network(page: MeasurePage, cap: int | None = None) -> NetworkView:
-    """The measure (and its task units), the higher measures it implements, and its implementers grouped
-    by plan (a hub per plan, the plan's colour on its tasks) with their agencies."""
+    """The measure (and its parts), the chain of higher measures it implements, and its implementers to four
+    hops grouped by plan (a hub per plan, the plan's colour on its tasks) with their agencies. Each cascade row
+    draws its own hop, from the row one hop nearer (or the measure) to it, so a chain shows as a chain."""
     b = _Builder(cap)
     m = page.measure
     b.node(m.id, measure_label(m), f"{number_prefix(m.number)}{m.title}", KIND_COLOURS["focus"], shape="star",
@@ -231,37 +236,43 @@ def measure_network(page: MeasurePage, cap: int | None = None) -> NetworkView:
     _agencies(b, m)
     folded = {c.id for c in page.children if len(page.children) == 1 and c.kind == "task" and not c.agencies}
     for c in page.children:
-        if c.id not in folded and b.node(c.id, measure_label(c), c.title, KIND_COLOURS[c.kind], url=page_url("Measure", c.id), size=10):
+        if c.id not in folded and b.node(c.id, measure_label(c), c.title or short(c.text, 20),
+                                         KIND_COLOURS.get(c.kind, KIND_COLOURS["task"]), url=page_url("measure", c.id),
+                                         size=10):
             b.edge(c.id, m.id, color="#b0bec5", arrows={"to": {"enabled": False}})
             _agencies(b, c)
-    for v in page.implements:
-        jur = v.other_plan.props.get("jurisdiction") if v.other_plan else ""
-        if b.node(v.other.id, f"{jur} {measure_label(v.other)}", str(v.other.props.get("title")),
-                  KIND_COLOURS["higher"], url=page_url("Measure", v.other.id), shape="triangle", size=16):
-            _link_edge(b, v, m.id if v.here in folded else v.here, v.other.id)
-    here = {c: m.id for c in folded}
-    for i, (plan, views) in enumerate(page.implementers_by_plan()):
-        _implementer_group(b, plan, views, PLAN_PALETTE[i % len(PLAN_PALETTE)], here)
+    for link in page.implements.items:
+        other = link.measure
+        if b.node(other.id, f"{other.plan.jurisdiction} {measure_label(other)}", other.title, KIND_COLOURS["higher"],
+                  url=page_url("measure", other.id), shape="triangle", size=16):
+            _hop_edge(b, link.path[-1], _anchor(b, link, "up", m.id, folded), other.id)
+    for i, (group, rows) in enumerate(page.implementers_by_plan()):
+        _implementer_group(b, group.plan, rows, PLAN_PALETTE[i % len(PLAN_PALETTE)], m.id, folded)
     return b.view("measure-network")
 
 
-def _implementer_group(b: _Builder, plan: Node | None, views: list[LinkView], colour: str,
-                       folded: dict[str, str]) -> None:
-    hub = plan.id if plan else None
-    if plan is not None:
-        b.node(plan.id, short(str(plan.props.get("jurisdiction")), 8), str(plan.props.get("title")), colour,
-               url=page_url("Plan", plan.id), shape="box", font={"color": "#ffffff"})
-    for v in views:
-        t = v.other
-        if not b.node(t.id, measure_label(t), str(t.props.get("text", ""))[:200], colour,
-                      url=page_url("Measure", t.id), size=11):
+def _anchor(b: _Builder, link: Linked, direction: str, root: str, folded: set[str]) -> str:
+    """Where a row's hop starts: the row one hop nearer, else the part of the root it joins (when drawn),
+    else the root."""
+    prev = previous(link, direction)
+    if prev is not None:
+        return prev
+    unit = near(link.path[0], direction)
+    return unit if unit in b.ids and unit not in folded else root
+
+
+def _implementer_group(b: _Builder, plan: PlanRef, rows: list[Linked], colour: str, root: str,
+                       folded: set[str]) -> None:
+    b.node(plan.id, short(plan.jurisdiction, 8), plan.title, colour, url=page_url("plan", plan.id), shape="box",
+           font={"color": "#ffffff"})
+    for link in rows:
+        t = link.measure
+        if not b.node(t.id, measure_label(t), t.text[:200], colour, url=page_url("measure", t.id), size=11):
             continue
-        _link_edge(b, v, t.id, folded.get(v.here, v.here))
-        if hub:
-            b.edge(hub, t.id, color={"color": colour, "opacity": 0.35}, width=0.8, arrows={"to": {"enabled": False}})
-        for a, e in v.agencies:
-            role = str(e.props.get("role"))
-            if b.node(a.id, short(str(a.props.get("name")), 12), f"{a.props.get('name')}\n{role}",
-                      KIND_COLOURS["agency"], url=page_url("Agency", a.id), shape="diamond", size=10):
-                b.edge(a.id, t.id, color="#ffca28", width=ROLE_WIDTHS.get(role, 1.0), dashes=role == "support",
-                       arrows={"to": {"enabled": False}}, title=role)
+        _hop_edge(b, link.path[-1], t.id, _anchor(b, link, "down", root, folded))
+        b.edge(plan.id, t.id, color={"color": colour, "opacity": 0.35}, width=0.8, arrows={"to": {"enabled": False}})
+        for a in t.agencies:
+            if b.node(a.id, short(a.name, 12), f"{a.name}\n{a.role}", KIND_COLOURS["agency"],
+                      url=page_url("agency", a.id), shape="diamond", size=10):
+                b.edge(a.id, t.id, color="#ffca28", width=ROLE_WIDTHS.get(a.role, 1.0), dashes=a.role == "support",
+                       arrows={"to": {"enabled": False}}, title=a.role)

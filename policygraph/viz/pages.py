@@ -14,17 +14,18 @@ import threading
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from policygraph.errors import NotFound
-from policygraph.graph.model import agency_id
-from policygraph.graph.store import Store
+from policygraph.errors import Ambiguous, InputError, NotFound
 from policygraph.viz import context, networks
+
+if TYPE_CHECKING:
+    from policygraph.graph.store import Store
 
 TEMPLATES = Path(__file__).parent / "templates"
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
@@ -35,6 +36,8 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
                "rejected": ("已否决", "rejected")},
     "scope": {"within": ("辖区内", "within"), "cross": ("跨地区", "cross")},
     "kind": {"section": ("部分", "section"), "item": ("条目", "item"), "task": ("任务单元", "task unit")},
+    "hit": {"measure": ("措施", "measure"), "agency": ("部门", "agency"), "indicator": ("指标", "target"),
+            "law": ("法规文件", "law")},
     "label": {"direct": ("直接", "direct"), "partial": ("部分", "partial")},
 }
 COMPARATORS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
@@ -61,11 +64,18 @@ def mark(text: str, needles: Iterable[str]) -> Markup:
     return Markup("").join(out)
 
 
+def snippet(text: str) -> Markup:
+    """A search hit's snippet as markup: ``queries.search`` escapes the text itself and adds only <mark> tags
+    (``search._snippet``), so it is trusted here and nowhere else."""
+    return Markup(text)
+
+
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(label=label, mark=mark, page_url=context.page_url, num=context.number_prefix, agency_id=agency_id,
-                       comparators=COMPARATORS, vis_script=networks.vis_script)
+    env.globals.update(label=label, mark=mark, page_url=context.page_url, num=context.number_prefix,
+                       phrases=context.phrases, comparators=COMPARATORS, vis_script=networks.vis_script,
+                       snippet=snippet)
     return env
 
 
@@ -80,50 +90,74 @@ def not_found(message: str) -> HTMLResponse:
     return render("not_found.html", status=404, message=message, title="未找到 Not found")
 
 
+def problem_page(exc: Ambiguous | InputError, kind: str) -> HTMLResponse:
+    """A reference naming several things (409, with the candidates as links) or one that cannot be read (422)."""
+    if isinstance(exc, Ambiguous):
+        found = [(c, _candidate_url(c, kind)) for c in exc.candidates]
+        return render("problem.html", status=409, message=str(exc), candidates=found,
+                      title="不明确的引用 Ambiguous reference")
+    return render("problem.html", status=422, message=str(exc), candidates=[],
+                  title="无法读取 Unreadable reference")
+
+
+def _candidate_url(candidate: str, kind: str) -> str:
+    """Candidates read ``西平县2020 (p-…)`` or are bare ids (agencies): the id is the page to offer."""
+    found = re.search(r"\(([^()\s]+)\)\s*$", candidate)
+    return context.page_url(kind, found.group(1) if found else candidate.strip())
+
+
 def pages_router(get_store: Callable[[], Store],
                  lock: AbstractContextManager[Any] | None = None) -> APIRouter:
-    """The pages as a router to mount at "/": ``app.include_router(pages_router(lambda: store))``."""
+    """The pages as a router to mount at "/": ``app.include_router(pages_router(lambda: store))``.
+
+    Every page is one call of a ``context`` function, which asks ``policygraph.queries`` and nothing else.
+    """
     router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
     guard: AbstractContextManager[Any] = lock if lock is not None else threading.RLock()
 
-    def show(template: str, build: Callable[[Store], dict[str, Any]]) -> HTMLResponse:
+    def show(template: str, kind: str, build: Callable[[Store], dict[str, Any]]) -> HTMLResponse:
         try:
             with guard:
                 values = build(get_store())
         except NotFound as exc:
             return not_found(str(exc))
+        except (Ambiguous, InputError) as exc:
+            return problem_page(exc, kind)
         return render(template, **values)
 
     @router.get("/")
     def index() -> HTMLResponse:
-        return show("index.html", lambda s: {"groups": context.plans_by_level(s), "title": "政策图谱 PolicyGraph"})
+        def build(s: Store) -> dict[str, Any]:
+            return {"groups": context.plans_by_level(s), "title": "政策图谱 PolicyGraph"}
+        return show("index.html", "plan", build)
 
     @router.get("/search")
-    def search(q: str = Query("", description="text to find in measures")) -> HTMLResponse:
+    def search(q: str = Query("", description="words to find (all of them) in measures, agencies, targets, laws")
+               ) -> HTMLResponse:
         def build(s: Store) -> dict[str, Any]:
-            hits, total = context.search_measures(s, q)
-            return {"q": q.strip()[:context.MAX_QUERY], "hits": hits, "total": total, "title": f"搜索 Search: {q[:context.MAX_QUERY]}"}
-        return show("search.html", build)
+            page = context.search_page(s, q)
+            return {"q": page.query, "page": page, "title": f"搜索 Search: {page.query}"}
+        return show("search.html", "measure", build)
 
     @router.get("/plans/{plan_id}")
     def plan(plan_id: str) -> HTMLResponse:
         def build(s: Store) -> dict[str, Any]:
             page = context.plan_page(s, plan_id)
-            return {"page": page, "network": networks.plan_network(page), "title": page.plan.props.get("title")}
-        return show("plan.html", build)
+            return {"page": page, "network": networks.plan_network(page), "title": page.plan.title}
+        return show("plan.html", "plan", build)
 
     @router.get("/measures/{measure_id}")
     def measure(measure_id: str) -> HTMLResponse:
         def build(s: Store) -> dict[str, Any]:
             page = context.measure_page(s, measure_id)
             return {"page": page, "network": networks.measure_network(page), "title": page.measure.title}
-        return show("measure.html", build)
+        return show("measure.html", "measure", build)
 
     @router.get("/agencies/{agency_id}")
     def agency(agency_id: str) -> HTMLResponse:
         def build(s: Store) -> dict[str, Any]:
             page = context.agency_page(s, agency_id)
-            return {"page": page, "title": page.agency.props.get("name")}
-        return show("agency.html", build)
+            return {"page": page, "title": page.obligations.agency.name}
+        return show("agency.html", "agency", build)
 
     return router

@@ -1,0 +1,109 @@
+"""Reads the browser pages need beyond the API's answers: a plan's size by kind and its link counts (the
+index), every measure of a plan with the links it holds (the plan page), and views of a few measures at once.
+
+They follow the same rules as the rest of ``queries/``: rejected and plan-level links never count
+(``LinkFilter``), links are read in one query for a whole plan (``Store.cascade_links``) and measure views in
+one batch (``Snapshot.prefetch_measures``), so a plan page costs the same few reads at any plan size.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from policygraph.graph.model import Edge
+from policygraph.graph.store import LinkFilter, Store
+from policygraph.queries.browse import PlanSummary, get_plan
+from policygraph.queries.cascade import Linked, _score, linked
+from policygraph.queries.models import MeasureView
+from policygraph.queries.refs import resolve_plan
+from policygraph.queries.snapshot import Snapshot, snapshot
+
+
+class PlanCounts(BaseModel):
+    """How much a plan holds by kind, and its live DERIVES_FROM links (one hop) in each direction."""
+
+    model_config = ConfigDict(extra="forbid")
+    sections: int = Field(examples=[7])
+    items: int = Field(examples=[40])
+    tasks: int = Field(examples=[70])
+    links_up: int = Field(description="live links from this plan's measures to higher plans' measures",
+                          examples=[52])
+    links_down: int = Field(description="live links from lower plans' measures into this plan's", examples=[0])
+
+
+class UnitLinks(BaseModel):
+    """A measure of a plan with the live links it holds itself (one hop each; not those of its task units,
+    which hold their own: in a tree every link then shows once, at the unit it joins)."""
+
+    model_config = ConfigDict(extra="forbid")
+    measure: MeasureView
+    up: list[Linked] = Field(default_factory=list, description="higher measures this unit implements, best first")
+    down: list[Linked] = Field(default_factory=list, description="lower measures implementing this unit, best first")
+
+
+class PlanLinks(BaseModel):
+    """Every measure of a plan, by id, with its links."""
+
+    model_config = ConfigDict(extra="forbid")
+    plan: PlanSummary
+    units: dict[str, UnitLinks]
+
+
+def plan_counts(store: Store) -> dict[str, PlanCounts]:
+    """Plan id → its sections, items and task units and its live links up and down (one link query in all).
+
+    >>> plan_counts(store)["p-e20103830d3d"].links_down     # doctest: +SKIP
+    264
+    """
+    snap = snapshot(store)
+    plan_of = {m.id: pid for pid in snap.nodes("Plan") for m in snap.measures_of(pid)}
+    kinds = Counter((pid, str(m.props.get("kind"))) for pid in snap.nodes("Plan") for m in snap.measures_of(pid))
+    # Every live measure link leaves some measure: asking "up" from all measures finds each once.
+    links = snap.store.cascade_links(sorted(plan_of), "up", 1, LinkFilter()) if plan_of else []
+    up = Counter(plan_of.get(e.source) for e in links)
+    down = Counter(plan_of.get(e.target) for e in links)
+    return {pid: PlanCounts(sections=kinds[(pid, "section")], items=kinds[(pid, "item")], tasks=kinds[(pid, "task")],
+                            links_up=up[pid], links_down=down[pid])
+            for pid in snap.nodes("Plan")}
+
+
+def plan_links(store: Store, ref: str) -> PlanLinks:
+    """The plan ``ref`` (id or ``西平县2020``) with each measure's view and the live links it holds, up and down.
+
+    >>> [l.measure.ref for l in plan_links(store, "XX县2024").units["m-…"].up]   # doctest: +SKIP
+    ['河北省#24']
+    """
+    snap = snapshot(store)
+    pid = resolve_plan(snap, ref)
+    measures = snap.measures_of(pid)
+    ids = [m.id for m in measures]
+    ours = set(ids)
+    up = [e for e in snap.store.cascade_links(ids, "up", 1, LinkFilter()) if e.source in ours] if ids else []
+    down = [e for e in snap.store.cascade_links(ids, "down", 1, LinkFilter()) if e.target in ours] if ids else []
+    snap.prefetch_measures([*ids, *(e.target for e in up), *(e.source for e in down)])
+    units = {m.id: UnitLinks(measure=snap.measure_view(m)) for m in measures}
+    for e in up:
+        units[e.source].up.extend(_one_hop(snap, e, e.target))
+    for e in down:
+        units[e.target].down.extend(_one_hop(snap, e, e.source))
+    for u in units.values():
+        u.up.sort(key=_best_first)
+        u.down.sort(key=_best_first)
+    return PlanLinks(plan=get_plan(store, pid), units=units)
+
+
+def measure_views(store: Store, measure_ids: list[str]) -> list[MeasureView]:
+    """Views of these measures (those that exist, in the order given), read in one batch."""
+    snap = snapshot(store)
+    snap.prefetch_measures(measure_ids)
+    return [snap.measure_view(m) for i in measure_ids if (m := snap.measure(i)) is not None]
+
+
+def _one_hop(snap: Snapshot, e: Edge, far: str) -> list[Linked]:
+    """The link ``e`` as a one-hop path to ``far``, scored as the cascades score it (empty if ``far`` vanished)."""
+    return linked(snap, {far: ([e], _score(e))})
+
+
+def _best_first(link: Linked) -> tuple[float, str]:
+    return -link.score, link.measure.id
