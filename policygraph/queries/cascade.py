@@ -118,7 +118,7 @@ def _bfs(index: dict[str, list[Edge]], root: str, down: bool, depth: int) -> Pat
                 if other in seen:
                     continue
                 chain = [*path, e]
-                score = min(_score(x) for x in chain)
+                score = min(link_score(x) for x in chain)
                 if other not in level_best or score > level_best[other][1]:
                     level_best[other] = (chain, score)
         seen.update(level_best)
@@ -140,7 +140,8 @@ def plan_of(snap: Snapshot, measure_id: str) -> str | None:
     return str(m.props.get("plan_id")) if m is not None else None
 
 
-def _score(e: Edge) -> float:
+def link_score(e: Edge) -> float:
+    """A hop's score; a reviewer-added link without one counts as 1 (a chain scores its weakest hop)."""
     s = e.props.get("score")
     return 1.0 if s is None else float(s)
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from policygraph.graph.model import Edge
 from policygraph.graph.store import LinkFilter, Store
 from policygraph.queries.browse import PlanSummary, get_plan
-from policygraph.queries.cascade import Linked, _score, linked
+from policygraph.queries.cascade import Linked, link_score, linked
 from policygraph.queries.models import MeasureView
 from policygraph.queries.refs import resolve_plan
 from policygraph.queries.snapshot import Snapshot, snapshot
@@ -102,7 +102,7 @@ def measure_views(store: Store, measure_ids: list[str]) -> list[MeasureView]:
 
 def _one_hop(snap: Snapshot, e: Edge, far: str) -> list[Linked]:
     """The link ``e`` as a one-hop path to ``far``, scored as the cascades score it (empty if ``far`` vanished)."""
-    return linked(snap, {far: ([e], _score(e))})
+    return linked(snap, {far: ([e], link_score(e))})
 
 
 def _best_first(link: Linked) -> tuple[float, str]:
