@@ -215,13 +215,19 @@ def measure(ref: str, store_url: str | None) -> None:
 @main.command()
 @click.option("--status", type=click.Choice(["inferred", "confirmed", "rejected"]), default=None)
 @click.option("--plan", default=None, help="Only links touching this plan.")
+@click.option("--limit", type=int, default=1000, show_default=True, help="Links per page.")
+@click.option("--after", default=None, help="Continue after this link id (the previous page's last).")
 @_output_options
-def links(status: str | None, plan: str | None, store_url: str | None, as_json: bool, as_csv: bool) -> None:
-    """DERIVES_FROM links between measures, with their review state."""
+def links(status: str | None, plan: str | None, limit: int, after: str | None, store_url: str | None, as_json: bool,
+          as_csv: bool) -> None:
+    """DERIVES_FROM links between measures in id order, with their review state (a page at a time: the last
+    line says how to ask for the next)."""
     from policygraph import queries as q
 
     with open_configured_store(store_url) as store:
-        answer = q.list_links(store, status, plan)
+        answer = q.list_links(store, status, plan, after=after, limit=limit)
+    if answer.next_cursor and not (as_json or as_csv):
+        click.echo(f"more: --after {answer.next_cursor} ({answer.total} in all)", err=True)
     _emit(answer, as_json, as_csv, lambda v: f"{v.link.link_id} {v.link.status:<9} {v.source_ref} → {v.target_ref}"
           f" {v.link.score if v.link.score is not None else '—'}")
 

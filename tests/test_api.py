@@ -358,3 +358,12 @@ def test_co_responsibility_of_a_plan_and_of_a_province(client: TestClient) -> No
     assert_problem(client.get(f"{API}/co-responsibility"), 422)
     csv = client.get(f"{API}/co-responsibility", params={"plan": "XX县", "format": "csv"})
     assert csv.status_code == 200 and "betweenness" in csv.text.splitlines()[0]
+
+
+def test_links_are_paged_by_key(client: TestClient) -> None:
+    first = client.get(f"{API}/links", params={"limit": 5}).json()
+    assert len(first["items"]) == 5 and first["total"] > 5 and first["next_cursor"]
+    second = client.get(f"{API}/links", params={"limit": 5, "cursor": first["next_cursor"]}).json()
+    ids = [i["link"]["link_id"] for i in first["items"] + second["items"]]
+    assert ids == sorted(ids) and len(set(ids)) == 10
+    assert_problem(client.get(f"{API}/links", params={"cursor": "not a key!"}), 422)

@@ -281,3 +281,32 @@ def test_bodies_sharing_tasks_and_their_centrality(bodies: Store) -> None:
     assert [p.tasks for p in q.co_responsibility(bodies, plan="丙县2022", min_shared=2).pairs] == [2]
     with pytest.raises(InputError):
         q.co_responsibility(bodies)
+
+
+# ---- keyset pages ----------------------------------------------------------------------------------------------
+def test_link_pages_walk_every_link_once_in_id_order(cascade: Store) -> None:
+    every = sorted(e.id for e in cascade.edges("DERIVES_FROM"))
+    seen, after = [], None
+    while True:
+        page, total = cascade.link_page(after=after, limit=2)
+        assert total == len(every) == 7 and len(page) <= 2
+        if not page:
+            break
+        seen += [e.id for e in page]
+        after = page[-1].id
+    assert seen == every
+    rejected, n = cascade.link_page(status="rejected")
+    assert n == 1 and [(e.source, e.target) for e in rejected] == [("k3", "c1")]
+    city, n = cascade.link_page(plan="C", limit=100)  # 乙市's links, both ways
+    assert n == 6 and {(e.source, e.target) for e in city} == {
+        ("c1", "m24.1"), ("c2.1", "m24"), ("k1", "c1"), ("k2", "c2.1"), ("k3", "c1"), ("k4", "c2")}
+    for status, plan in ((None, None), ("inferred", "K"), ("confirmed", None)):
+        assert cascade.link_page(status, plan, limit=100) == Store.link_page(cascade, status, plan, limit=100)
+
+
+def test_the_links_listing_pages_by_cursor(cascade: Store) -> None:
+    first = q.list_links(cascade, limit=3)
+    assert first.total == 7 and len(first.items) == 3 and first.next_cursor == first.items[-1].link.link_id
+    rest = q.list_links(cascade, after=first.next_cursor, limit=10)
+    assert rest.next_cursor is None and len(rest.items) == 4
+    assert rest.items[0].source_ref is not None or rest.items[0].target_ref is not None

@@ -32,6 +32,34 @@ class Paging:
         self.format = format
 
 
+class KeysetPaging:
+    """``limit`` / ``cursor`` / ``format`` for lists the read layer pages itself (by key, not by offset): the
+    cursor is the last item's id on the previous page."""
+
+    def __init__(self,
+                 limit: int | None = Query(default=None, ge=1, le=1000, description="items per page (JSON default 50)"),
+                 cursor: str | None = Query(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$",
+                                            description="next_cursor of the previous page"),
+                 format: Literal["json", "csv"] = Query("json", description="csv: UTF-8 with BOM, for Excel")) -> None:
+        self.limit = limit
+        self.cursor = cursor
+        self.format = format
+
+    @property
+    def size(self) -> int | None:
+        """Items to ask for: the limit, the JSON default, or every one from the cursor on for CSV."""
+        return self.limit or (None if self.format == "csv" else DEFAULT_LIMIT)
+
+
+def keyset_page(listing: L, paging: KeysetPaging, name: str) -> L | Response:
+    """A page the read layer already cut, as JSON or as CSV named ``name``.csv."""
+    if paging.format == "csv":
+        return Response(to_csv([flatten(i) for i in listing.items]).encode("utf-8"),
+                        media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    return listing
+
+
 def page(listing: L, paging: Paging, name: str,
          rows: Callable[[L], list[dict[str, str]]] | None = None) -> L | Response:
     """The requested page of ``listing`` as JSON, or as CSV named ``name``.csv."""

@@ -8,7 +8,7 @@ from fastapi.responses import Response
 
 from policygraph import queries as q
 from policygraph.api.deps import Backend, backend
-from policygraph.api.paging import CSV_CONTENT, Paging, page
+from policygraph.api.paging import CSV_CONTENT, KeysetPaging, Paging, keyset_page, page
 from policygraph.api.problems import responses
 from policygraph.queries.browse import (JurisdictionList, JurisdictionView, LawDetail, LawList, MeasureDetail, PlanList,
                                         PlanSummary, PlanTreeView)
@@ -79,9 +79,10 @@ def jurisdiction(jurisdiction: str = Path(description="jurisdiction id or name",
 @router.get("/links", response_model=LinkList, responses=LIST, tags=["review"])
 def links(status: Literal["inferred", "confirmed", "rejected"] | None = Query(default=None, examples=["confirmed"]),
           plan: str | None = Query(default=None, description="only links touching this plan"),
-          paging: Paging = Depends(), b: Backend = Depends(backend)) -> LinkList | Response:
-    """DERIVES_FROM links between measures, with reviewer and date once reviewed."""
-    return page(b.ask(q.list_links, status, plan), paging, "links")
+          paging: KeysetPaging = Depends(), b: Backend = Depends(backend)) -> LinkList | Response:
+    """DERIVES_FROM links between measures in id order, with reviewer and date once reviewed; paged by key
+    (``cursor`` = the last link id of the previous page), so every page costs the same."""
+    return keyset_page(b.ask(q.list_links, status, plan, after=paging.cursor, limit=paging.size), paging, "links")
 
 
 @router.get("/links/{link}", response_model=LinkView, tags=["review"])

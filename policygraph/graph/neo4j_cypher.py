@@ -328,6 +328,21 @@ ORDER BY score DESC, n.id
 """
 
 
+# Keyset pages of links (Store.link_page), in id order (the rel_derives_from_id index), optionally a plan's.
+_LINK_ROWS = """RETURN e.id AS id, type(e) AS type, startNode(e).id AS source, endNode(e).id AS target, e.doc AS doc,
+       e.props_json AS props_json"""
+LINK_PAGE = f"""
+MATCH ()-[e:DERIVES_FROM]->() WHERE ($status IS NULL OR e.status = $status) AND ($after IS NULL OR e.id > $after)
+{_LINK_ROWS} ORDER BY id LIMIT $limit
+"""
+LINK_COUNT = "MATCH ()-[e:DERIVES_FROM]->() WHERE $status IS NULL OR e.status = $status RETURN count(e) AS n"
+_PLAN_LINKS = """MATCH (n:Node) WHERE n.doc = $plan MATCH (n)-[e:DERIVES_FROM]-()
+WHERE ($status IS NULL OR e.status = $status)"""
+PLAN_LINK_PAGE = f"""{_PLAN_LINKS} AND ($after IS NULL OR e.id > $after)
+WITH DISTINCT e {_LINK_ROWS} ORDER BY id LIMIT $limit"""
+PLAN_LINK_COUNT = f"{_PLAN_LINKS} RETURN count(DISTINCT e) AS n"
+
+
 def find_nodes(label_: str, key: str | None = None) -> str:
     """Nodes of one label, optionally narrowed by one copied (indexed) key equal to ``$value``."""
     if key is None:

@@ -217,6 +217,12 @@ class Neo4jStore(Store):
         labels = [KINDS[k] for k in kinds if k in KINDS] if kinds else None
         return [_node(r) for r in self._read(cy.SEARCH, text=query, labels=labels, limit=limit)]
 
+    def link_page(self, status: str | None = None, plan: str | None = None, after: str | None = None,
+                  limit: int = 50) -> tuple[list[Edge], int]:
+        page, count = (cy.LINK_PAGE, cy.LINK_COUNT) if plan is None else (cy.PLAN_LINK_PAGE, cy.PLAN_LINK_COUNT)
+        edges = [_edge(r) for r in self._read(page, status=status, plan=plan, after=after, limit=limit)]
+        return edges, int(self._read(count, status=status, plan=plan)[0]["n"])
+
     def get_edge(self, edge_id: str) -> Edge | None:
         rows = self._read(cy.get_edge(), id=edge_id)
         return _edge(rows[0]) if rows else None

@@ -146,6 +146,23 @@ SELECT n.id, n.label, n.doc, n.props FROM search s CROSS JOIN search_rows r CROS
    AND (:labels IS NULL OR s.kind IN (SELECT value FROM json_each(:labels)))
  ORDER BY s.rank LIMIT :limit
 """
+# Keyset pages of links (Store.link_page): in id order from the primary key, or from a plan's own measures.
+_LINK_FILTER = """(:status IS NULL OR json_extract(e.props, '$.status') = :status)"""
+LINK_PAGE = f"""
+SELECT e.id, e.type, e.source, e.target, e.doc, e.props FROM edges e
+ WHERE e.type = 'DERIVES_FROM' AND (:after IS NULL OR e.id > :after) AND {_LINK_FILTER}
+ ORDER BY e.id LIMIT :limit
+"""
+LINK_COUNT = f"SELECT count(*) FROM edges e WHERE e.type = 'DERIVES_FROM' AND {_LINK_FILTER}"
+_PLAN_LINKS = f"""
+SELECT e.id, e.type, e.source, e.target, e.doc, e.props FROM nodes n CROSS JOIN edges e
+ WHERE n.doc = :plan AND e.source = n.id AND e.type = 'DERIVES_FROM' AND {_LINK_FILTER}
+UNION
+SELECT e.id, e.type, e.source, e.target, e.doc, e.props FROM nodes n CROSS JOIN edges e
+ WHERE n.doc = :plan AND e.target = n.id AND e.type = 'DERIVES_FROM' AND {_LINK_FILTER}
+"""
+PLAN_LINK_PAGE = f"SELECT * FROM ({_PLAN_LINKS}) WHERE :after IS NULL OR id > :after ORDER BY id LIMIT :limit"
+PLAN_LINK_COUNT = f"SELECT count(*) FROM ({_PLAN_LINKS})"
 COUNT_NODES = "SELECT label, count(*) FROM nodes GROUP BY label"
 COUNT_EDGES = "SELECT type, count(*) FROM edges GROUP BY type"
 

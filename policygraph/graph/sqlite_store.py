@@ -307,6 +307,14 @@ class SqliteStore(Store):
         rows = self.db.execute(sql.SEARCH, {"match": match, "labels": labels, "limit": limit})
         return [_node(r) for r in rows]
 
+    def link_page(self, status: str | None = None, plan: str | None = None, after: str | None = None,
+                  limit: int = 50) -> tuple[list[Edge], int]:
+        params = {"status": status, "plan": plan, "after": after, "limit": limit}
+        page, count = (sql.LINK_PAGE, sql.LINK_COUNT) if plan is None else (sql.PLAN_LINK_PAGE, sql.PLAN_LINK_COUNT)
+        edges = [_edge(r) for r in self.db.execute(page, params)]
+        (total,) = self.db.execute(count, params).fetchone()
+        return edges, int(total)
+
     def get_edge(self, edge_id: str) -> Edge | None:
         row = self.db.execute(sql.EDGE_BY_ID, (edge_id,)).fetchone()
         return _edge(row) if row else None

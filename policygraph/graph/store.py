@@ -275,6 +275,16 @@ class Store(ABC):
         labels = [KINDS[k] for k in kinds if k in KINDS] if kinds else list(SEARCHED)
         return [n for lab in labels for n in self.find_nodes(lab) if contains_all(n, terms)][:limit]
 
+    def link_page(self, status: str | None = None, plan: str | None = None, after: str | None = None,
+                  limit: int = 50) -> tuple[list[Edge], int]:
+        """A page of measure-level links in id order: those after the id ``after``, at most ``limit``, with one
+        ``status`` and touching one ``plan``'s measures (either end) when given; and how many match in all.
+        Keyset paging, so page 1,000 of 900,000 links costs what page 1 does."""
+        found = sorted((e for e in self.links(status)
+                        if plan is None or plan in (e.props.get("source_plan"), e.props.get("target_plan"))),
+                       key=lambda e: e.id)
+        return [e for e in found if after is None or e.id > after][:limit], len(found)
+
     def links(self, status: str | None = None) -> list[Edge]:
         """DERIVES_FROM links between measures, optionally only those with ``status``."""
         es = self.edges("DERIVES_FROM")

@@ -38,18 +38,27 @@ class LinkList(Listing):
     items: list[LinkView] = Field(default_factory=list)
 
 
-def list_links(store: Store, status: str | None = None, plan: str | None = None) -> LinkList:
-    """Measure-level links, optionally with one status or touching one plan (as source or target plan).
+#: Links per page when the caller does not say (``limit``); at most ``MAX_PAGE``.
+PAGE = 50
+MAX_PAGE = 100_000
+
+
+def list_links(store: Store, status: str | None = None, plan: str | None = None, after: str | None = None,
+               limit: int | None = PAGE) -> LinkList:
+    """A page of measure-level links in id order, optionally with one status or touching one plan: the links
+    after the link id ``after`` (the previous page's ``next_cursor``), at most ``limit`` (None: up to MAX_PAGE).
 
     >>> {l.link.status for l in list_links(store, status="confirmed").items}   # doctest: +SKIP
     {'confirmed'}
     """
     snap = snapshot(store)
     pid = resolve_plan(snap, plan) if plan else None
-    links = [e for e in store.links(status)
-             if pid is None or pid in (_plan_of(snap, e.source), _plan_of(snap, e.target))]
-    items = [_view(snap, e) for e in sorted(links, key=lambda e: (e.props.get("target_plan") or "", e.target, e.id))]
-    return LinkList(items=items, total=len(items))
+    size = MAX_PAGE if limit is None else max(1, min(limit, MAX_PAGE))
+    edges, total = store.link_page(status, pid, after, size + 1)  # one more tells whether a next page exists
+    page = edges[:size]
+    snap.prefetch_measures(x for e in page for x in (e.source, e.target))
+    nxt = page[-1].id if len(edges) > size else None
+    return LinkList(items=[_view(snap, e) for e in page], total=total, next_cursor=nxt)
 
 
 def get_link(store: Store, link_id: str) -> LinkView:
