@@ -367,3 +367,28 @@ def test_links_are_paged_by_key(client: TestClient) -> None:
     ids = [i["link"]["link_id"] for i in first["items"] + second["items"]]
     assert ids == sorted(ids) and len(set(ids)) == 10
     assert_problem(client.get(f"{API}/links", params={"cursor": "not a key!"}), 422)
+
+
+def test_answers_are_kept_until_the_graph_changes(client: TestClient, graph: Store) -> None:
+    """The read layer's cache: the same question asked twice is one piece of work, and a write is seen at once."""
+    from policygraph import queries as q
+    from policygraph.queries.cache import answer
+
+    calls: list[str] = []
+
+    def counted(store: Store, ref: str) -> object:
+        calls.append(ref)
+        return q.implementations(store, ref)
+
+    first = answer(graph, counted, "河北省#24")
+    assert answer(graph, counted, "河北省#24") is first and calls == ["河北省#24"]
+    link = first.items[0].path[0].link_id
+    before = client.get(f"{API}/measures/河北省%2324/implementations", params={"limit": 1000}).json()["total"]
+    r = client.post(f"{API}/links/{link}/review", json={"decision": "reject", "note": "cache test"}, headers=AUTH)
+    assert r.status_code == 200
+    try:
+        assert answer(graph, counted, "河北省#24") is not first and len(calls) == 2
+        after = client.get(f"{API}/measures/河北省%2324/implementations", params={"limit": 1000}).json()["total"]
+        assert after < before
+    finally:
+        client.post(f"{API}/links/{link}/review", json={"decision": "confirm", "note": "cache test"}, headers=AUTH)

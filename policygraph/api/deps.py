@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from policygraph.api.settings import ApiSettings
 from policygraph.graph.store import Store
+from policygraph.queries.cache import answer
 
 T = TypeVar("T")
 bearer = HTTPBearer(auto_error=False, description="a token from POLICYGRAPH_API_TOKENS (name:token pairs)")
@@ -24,9 +25,14 @@ class Backend:
         self.lock = threading.RLock()
 
     def ask(self, query: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run one query (or write) against the store, one at a time."""
+        """Run one write (or a query that must not be shared) against the store, one at a time."""
         with self.lock:
             return query(self.store, *args, **kwargs)
+
+    def read(self, query: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run one read query, answered from the read layer's cache while the graph is unchanged."""
+        with self.lock:
+            return answer(self.store, query, *args, **kwargs)
 
 
 def backend(request: Request) -> Backend:

@@ -41,7 +41,7 @@ def implementations(ref: str = MeasureRef, level: Level | None = Query(default=N
                     depth: int = DepthQ, paging: Paging = Depends(), b: Backend = Depends(backend)) -> Cascade | Response:
     """Cascade down: every lower-level task deriving from the measure, directly or through intermediate levels,
     grouped by plan and ordered by score, each with agencies, indicators, the path of links and the evidence."""
-    result = b.ask(q.implementations, ref, level=level, links=_filter(scope, status, min_score), depth=depth)
+    result = b.read(q.implementations, ref, level=level, links=_filter(scope, status, min_score), depth=depth)
     return page(result, paging, "implementations")
 
 
@@ -51,7 +51,7 @@ def sources(ref: str = Path(description="measure id or <plan>#<number>", example
             status: Literal["inferred", "confirmed"] | None = StatusQ, min_score: float | None = MinScoreQ,
             depth: int = DepthQ, paging: Paging = Depends(), b: Backend = Depends(backend)) -> Cascade | Response:
     """Cascade up: the chain of higher measures the task (or item) implements, to the top."""
-    result = b.ask(q.sources, ref, links=_filter(scope, status, min_score), depth=depth)
+    result = b.read(q.sources, ref, links=_filter(scope, status, min_score), depth=depth)
     return page(result, paging, "sources")
 
 
@@ -63,7 +63,7 @@ def co_responsibility(plan: str | None = Query(default=None, description="one pl
                       paging: Paging = Depends(), b: Backend = Depends(backend)) -> CoResponsibility | Response:
     """Bodies that share obligations (named for the same task units) in one plan or a province's plans, each
     with its degree and betweenness centrality in that network; the pairs with how many tasks they share."""
-    return page(b.ask(q.co_responsibility, plan=plan, province=province, min_shared=min_shared), paging,
+    return page(b.read(q.co_responsibility, plan=plan, province=province, min_shared=min_shared), paging,
                 "co-responsibility")
 
 
@@ -75,9 +75,9 @@ def coverage(parent: str = PlanParam,
     """For each measure of the parent plan, the child tasks implementing it (or none: a gap), the child's local
     additions and the share covered; with ``child_level``, a measure × plan matrix over all plans of that level."""
     if child is None:
-        matrix = b.ask(q.coverage_matrix, parent, child_level or "county")
+        matrix = b.read(q.coverage_matrix, parent, child_level or "county")
         return page(matrix, paging, "coverage-matrix", lambda m: [_matrix_row(m, r) for r in m.items])
-    return page(b.ask(q.coverage, parent, child), paging, "coverage")
+    return page(b.read(q.coverage, parent, child), paging, "coverage")
 
 
 def _matrix_row(m: CoverageMatrix, row: object) -> dict[str, str]:
@@ -93,7 +93,7 @@ def compare(parent: str = PlanParam, child: str | None = Query(default=None, exa
             verdict: Literal["stronger", "equal", "weaker", "different-unit", "missing in child"] | None = Query(None),
             paging: Paging = Depends(), b: Backend = Depends(backend)) -> TargetComparison | Response:
     """Parent target vs child target for every derived measure sharing a metric, with a verdict and deadlines."""
-    result = b.ask(q.compare_targets, parent, child, child_level)
+    result = b.read(q.compare_targets, parent, child, child_level)
     if verdict is not None:
         kept = [p for p in result.items if p.verdict == verdict]
         result = result.model_copy(update={"items": kept, "total": len(kept)})
@@ -105,7 +105,7 @@ def agencies(function: str | None = Query(default=None, examples=["市场监管"
              level: Level | None = Query(None), name: str | None = Query(default=None, description="part of the name"),
              paging: Paging = Depends(), b: Backend = Depends(backend)) -> AgencyList | Response:
     """Bodies by function, place and level with their task counts by role, and the spread over levels."""
-    return page(b.ask(q.list_agencies, function, jurisdiction, level, name), paging, "agencies")
+    return page(b.read(q.list_agencies, function, jurisdiction, level, name), paging, "agencies")
 
 
 @router.get("/agencies/{agency}/obligations", response_model=Obligations, responses=LIST, tags=["agencies"])
@@ -113,7 +113,7 @@ def obligations(agency: str = Path(description="agency id or full name", example
                 role: Literal["lead", "support", "responsible"] | None = Query(None),
                 paging: Paging = Depends(), b: Backend = Depends(backend)) -> Obligations | Response:
     """Every task a body leads, supports or is responsible for, across plans and levels."""
-    return page(b.ask(q.obligations, agency, role), paging, "obligations")
+    return page(b.read(q.obligations, agency, role), paging, "obligations")
 
 
 @router.get("/search", response_model=SearchResults, responses=LIST, tags=["search"])
@@ -124,4 +124,4 @@ def search(text: str = Query(alias="q", min_length=1, max_length=200, examples=[
            paging: Paging = Depends(), b: Backend = Depends(backend)) -> SearchResults | Response:
     """Full-text search (character bigrams) over measures, agencies, indicators and laws, ranked, with offsets
     of every match and a snippet with the matches marked."""
-    return page(b.ask(q.search, text, level, jurisdiction, year, kind), paging, "search")
+    return page(b.read(q.search, text, level, jurisdiction, year, kind), paging, "search")

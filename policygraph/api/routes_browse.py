@@ -25,19 +25,19 @@ def plans(level: Level | None = Query(None), jurisdiction: str | None = Query(de
           year: int | None = Query(default=None, ge=1949, le=2100), kind: str | None = Query(default=None, examples=["工作要点"]),
           paging: Paging = Depends(), b: Backend = Depends(backend)) -> PlanList | Response:
     """Plans, filtered by level, jurisdiction, year and kind."""
-    return page(b.ask(q.list_plans, level, jurisdiction, year, kind), paging, "plans")
+    return page(b.read(q.list_plans, level, jurisdiction, year, kind), paging, "plans")
 
 
 @router.get("/plans/{plan}", response_model=PlanSummary, tags=["browse"])
 def plan(plan: str = PlanRefPath, b: Backend = Depends(backend)) -> PlanSummary:
     """One plan: title, kind, year, place, source, size and the plans it derives from."""
-    return b.ask(q.get_plan, plan)
+    return b.read(q.get_plan, plan)
 
 
 @router.get("/plans/{plan}/tree", response_model=PlanTreeView, tags=["browse"])
 def tree(plan: str = PlanRefPath, b: Backend = Depends(backend)) -> PlanTreeView:
     """A plan's sections, items and task units as a tree in document order (not paged: it is one document)."""
-    return b.ask(q.plan_tree, plan)
+    return b.read(q.plan_tree, plan)
 
 
 @router.get("/measures/{ref}", response_model=MeasureDetail, tags=["browse"])
@@ -45,35 +45,35 @@ def measure(ref: str = Path(description="measure id or <plan>#<number> (# as %23
             b: Backend = Depends(backend)) -> MeasureDetail:
     """A measure with its text, span, agencies, indicators, citations, and the measures it derives from and
     that derive from it (one hop)."""
-    return b.ask(q.get_measure, ref)
+    return b.read(q.get_measure, ref)
 
 
 @router.get("/laws", response_model=LawList, responses=LIST, tags=["browse"])
 def laws(title: str | None = Query(default=None, alias="q", description="part of the title", examples=["食品安全法"]),
          paging: Paging = Depends(), b: Backend = Depends(backend)) -> LawList | Response:
     """Cited laws and documents, most cited first."""
-    return page(b.ask(q.list_laws, title), paging, "laws")
+    return page(b.read(q.list_laws, title), paging, "laws")
 
 
 @router.get("/laws/{law}", response_model=LawDetail, responses=LIST, tags=["browse"])
 def law(law: str = Path(examples=["l-64fde04e2650"]), paging: Paging = Depends(),
         b: Backend = Depends(backend)) -> LawDetail | Response:
     """A law and the measures citing it."""
-    return page(b.ask(q.get_law, law), paging, "law")
+    return page(b.read(q.get_law, law), paging, "law")
 
 
 @router.get("/jurisdictions", response_model=JurisdictionList, responses=LIST, tags=["browse"])
 def jurisdictions(level: Level | None = Query(None), paging: Paging = Depends(),
                   b: Backend = Depends(backend)) -> JurisdictionList | Response:
     """Places in the graph and the plans each issued."""
-    return page(b.ask(q.list_jurisdictions, level), paging, "jurisdictions")
+    return page(b.read(q.list_jurisdictions, level), paging, "jurisdictions")
 
 
 @router.get("/jurisdictions/{jurisdiction}", response_model=JurisdictionView, tags=["browse"])
 def jurisdiction(jurisdiction: str = Path(description="jurisdiction id or name", examples=["西平县"]),
                  b: Backend = Depends(backend)) -> JurisdictionView:
     """One place, its parents and its plans."""
-    return b.ask(q.get_jurisdiction, jurisdiction)
+    return b.read(q.get_jurisdiction, jurisdiction)
 
 
 @router.get("/links", response_model=LinkList, responses=LIST, tags=["review"])
@@ -82,10 +82,10 @@ def links(status: Literal["inferred", "confirmed", "rejected"] | None = Query(de
           paging: KeysetPaging = Depends(), b: Backend = Depends(backend)) -> LinkList | Response:
     """DERIVES_FROM links between measures in id order, with reviewer and date once reviewed; paged by key
     (``cursor`` = the last link id of the previous page), so every page costs the same."""
-    return keyset_page(b.ask(q.list_links, status, plan, after=paging.cursor, limit=paging.size), paging, "links")
+    return keyset_page(b.read(q.list_links, status, plan, after=paging.cursor, limit=paging.size), paging, "links")
 
 
 @router.get("/links/{link}", response_model=LinkView, tags=["review"])
 def link(link: str = Path(examples=["e-e5cf7fd40e3f2b06"]), b: Backend = Depends(backend)) -> LinkView:
     """One DERIVES_FROM link with its evidence."""
-    return b.ask(q.get_link, link)
+    return b.read(q.get_link, link)

@@ -9,8 +9,9 @@ and gigabytes at national scale. Only the store's public methods are used, so ev
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from policygraph.graph.model import Edge, Node
 from policygraph.graph.store import CONTEXT_TYPES, Store
@@ -45,6 +46,7 @@ class Snapshot:
         self._plan_measures: dict[str, list[Node]] = {}
         self._one: dict[tuple[str, str, bool], list[Edge]] = {}
         self._single: dict[str, Node | None] = {}
+        self.answers: OrderedDict[Any, Any] = OrderedDict()  # queries/cache.py: whole answers of this version
 
     # ---- raw access ---------------------------------------------------------------------------------
     def nodes(self, label: str) -> dict[str, Node]:
