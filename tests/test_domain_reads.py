@@ -310,3 +310,19 @@ def test_the_links_listing_pages_by_cursor(cascade: Store) -> None:
     rest = q.list_links(cascade, after=first.next_cursor, limit=10)
     assert rest.next_cursor is None and len(rest.items) == 4
     assert rest.items[0].source_ref is not None or rest.items[0].target_ref is not None
+
+
+def test_outline_reads_leave_out_the_long_texts_and_nothing_else(cascade: Store) -> None:
+    from policygraph.graph.store import HEAVY_FIELDS
+
+    whole = cascade.get_nodes(["k1", "m24"])
+    brief = cascade.get_nodes(["k1", "m24"], outline=True)
+    assert whole["k1"].props["text"] and "text" not in brief["k1"].props
+    for i in whole:
+        expected = {k: v for k, v in whole[i].props.items() if k not in HEAVY_FIELDS and v is not None}
+        assert {k: v for k, v in brief[i].props.items() if v is not None} == expected
+    links = cascade.cascade_links(["m24"], "down", 4)
+    outlined = cascade.cascade_links(["m24"], "down", 4, outline=True)
+    assert [e.id for e in outlined] == [e.id for e in links]
+    assert all("evidence" in e.props for e in links) and not any("evidence" in e.props for e in outlined)
+    assert [e.props["score"] for e in outlined] == [e.props["score"] for e in links]

@@ -35,6 +35,7 @@ from policygraph.graph.store import (
     CONCURRENT_READERS, PERSISTENT, TRANSACTIONS, VERSIONED, AlignedVersions, Direction, LinkFilter, ReviewRecord,
     Store, WriteResult, WriteStatus, apply_review_log,
 )
+from policygraph.graph.store import outline as store_outline
 from policygraph.graph.textindex import KINDS, is_cjk, segments, with_searched
 
 T = TypeVar("T")
@@ -172,11 +173,12 @@ class Neo4jStore(Store):
                                               "doc": r["other_doc"], "props_json": r["other_props_json"]})
         return sorted(nodes.values(), key=lambda n: n.id), sorted(edges.values(), key=lambda e: e.id)
 
-    def get_nodes(self, node_ids: Iterable[str]) -> dict[str, Node]:
-        return {r["id"]: _node(r) for r in self._read(cy.GET_NODES, ids=sorted(set(node_ids)))}
+    def get_nodes(self, node_ids: Iterable[str], outline: bool = False) -> dict[str, Node]:
+        nodes = {r["id"]: _node(r) for r in self._read(cy.GET_NODES, ids=sorted(set(node_ids)))}
+        return {i: n.model_copy(update={"props": store_outline(n.props)}) for i, n in nodes.items()} if outline else nodes
 
     def cascade_links(self, roots: Sequence[str], direction: Direction, depth: int,
-                      links: LinkFilter = LinkFilter()) -> list[Edge]:
+                      links: LinkFilter = LinkFilter(), outline: bool = False) -> list[Edge]:
         """One query per hop (at most ``depth``, 4 in practice), each over the whole frontier."""
         query = cy.CASCADE_HOP_DOWN if direction == "down" else cy.CASCADE_HOP_UP
         found: dict[str, Edge] = {}
@@ -194,7 +196,8 @@ class Neo4jStore(Store):
             frontier = reached
             if not frontier:
                 break
-        return sorted(found.values(), key=lambda e: e.id)
+        edges = sorted(found.values(), key=lambda e: e.id)
+        return [e.model_copy(update={"props": store_outline(e.props)}) for e in edges] if outline else edges
 
     def measure_context(self, measure_ids: Iterable[str]) -> tuple[list[Node], list[Edge]]:
         ids = sorted(set(measure_ids))

@@ -82,6 +82,10 @@ _NODE = "SELECT id, label, doc, props FROM nodes"
 _EDGE = "SELECT id, type, source, target, doc, props FROM edges"
 NODE_BY_ID = _NODE + " WHERE id = ?"
 NODES_BY_IDS = _NODE + " WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id"
+# Outline reads (store.HEAVY_FIELDS left out by SQLite's JSON functions, before Python decodes anything).
+_HEAVY = "'$.text', '$.searched', '$.title', '$.evidence'"
+NODE_OUTLINES_BY_IDS = f"""SELECT id, label, doc, json_remove(props, {_HEAVY}) FROM nodes
+ WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id"""
 NODES_BY_LABEL = _NODE + " WHERE label = ? ORDER BY id"
 NODES_BY_LABEL_DOC = _NODE + " WHERE label = ? AND doc = ? ORDER BY id"
 NODES_OF_DOC = _NODE + " WHERE doc = ? ORDER BY id"
@@ -117,12 +121,16 @@ WITH RECURSIVE reach(id, depth) AS (
   SELECT l.{far}, r.depth + 1 FROM reach r CROSS JOIN edges l
    WHERE r.depth < :depth AND l.{near} = r.id AND {passes}
 )
-SELECT DISTINCT l.id, l.type, l.source, l.target, l.doc, l.props FROM reach r CROSS JOIN edges l
+SELECT DISTINCT l.id, l.type, l.source, l.target, l.doc, {props} FROM reach r CROSS JOIN edges l
  WHERE r.depth < :depth AND l.{near} = r.id AND {passes}
  ORDER BY l.id
 """
-CASCADE_DOWN = _CASCADE.format(near="target", far="source", passes=_PASSES)
-CASCADE_UP = _CASCADE.format(near="source", far="target", passes=_PASSES)
+CASCADE_DOWN = _CASCADE.format(near="target", far="source", passes=_PASSES, props="l.props")
+CASCADE_UP = _CASCADE.format(near="source", far="target", passes=_PASSES, props="l.props")
+CASCADE_DOWN_OUTLINE = _CASCADE.format(near="target", far="source", passes=_PASSES,
+                                       props=f"json_remove(l.props, {_HEAVY})")
+CASCADE_UP_OUTLINE = _CASCADE.format(near="source", far="target", passes=_PASSES,
+                                     props=f"json_remove(l.props, {_HEAVY})")
 # What a measure's view shows (Store.measure_context): its structural edges both ways.
 _CONTEXT_TYPES = "('PART_OF', 'RESPONSIBLE_FOR', 'HAS_TARGET', 'CITES')"
 MEASURE_CONTEXT = f"""

@@ -254,9 +254,10 @@ class SqliteStore(Store):
         row = self.db.execute(sql.NODE_BY_ID, (node_id,)).fetchone()
         return _node(row) if row else None
 
-    def get_nodes(self, node_ids: Iterable[str]) -> dict[str, Node]:
+    def get_nodes(self, node_ids: Iterable[str], outline: bool = False) -> dict[str, Node]:
         ids = json.dumps(sorted(set(node_ids)))
-        return {r[0]: _node(r) for r in self.db.execute(sql.NODES_BY_IDS, (ids,))}
+        query = sql.NODE_OUTLINES_BY_IDS if outline else sql.NODES_BY_IDS
+        return {r[0]: _node(r) for r in self.db.execute(query, (ids,))}
 
     def find_nodes(self, label: str, **props: Any) -> list[Node]:
         if "plan_id" in props:
@@ -286,8 +287,9 @@ class SqliteStore(Store):
         return nodes, edges
 
     def cascade_links(self, roots: Sequence[str], direction: Direction, depth: int,
-                      links: LinkFilter = LinkFilter()) -> list[Edge]:
-        query = sql.CASCADE_DOWN if direction == "down" else sql.CASCADE_UP
+                      links: LinkFilter = LinkFilter(), outline: bool = False) -> list[Edge]:
+        query = {("down", False): sql.CASCADE_DOWN, ("up", False): sql.CASCADE_UP,
+                 ("down", True): sql.CASCADE_DOWN_OUTLINE, ("up", True): sql.CASCADE_UP_OUTLINE}[(direction, outline)]
         params = {"roots": json.dumps(list(roots)), "depth": depth, "scope": links.scope, "status": links.status,
                   "min_score": links.min_score}
         return [_edge(r) for r in self.db.execute(query, params)]

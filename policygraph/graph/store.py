@@ -27,13 +27,23 @@ import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from policygraph.errors import StoreError
 from policygraph.graph.model import EDGE_TYPES, NODE_LABELS, Edge, Fragment, Node
 from policygraph.graph.textindex import KINDS, SEARCHED, contains_all
 
 WriteStatus = Literal["added", "replaced", "unchanged"]
+NodeOrEdge = TypeVar("NodeOrEdge", Node, Edge)
+#: Fields an outline read leaves out (``get_nodes``/``cascade_links`` with ``outline=True``): the long texts and a
+#: link's evidence, most of what a national-scale read decodes, and nothing a count, a matrix or a path needs.
+HEAVY_FIELDS = ("text", "searched", "title", "evidence")
+
+
+def outline(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if k not in HEAVY_FIELDS}
+
+
 #: The edge types a measure's view reads (``measure_context``).
 CONTEXT_TYPES = frozenset({"PART_OF", "RESPONSIBLE_FOR", "HAS_TARGET", "CITES"})
 
@@ -125,9 +135,11 @@ class Store(ABC):
     def get_node(self, node_id: str) -> Node | None:
         """The node with this id, or None."""
 
-    def get_nodes(self, node_ids: Iterable[str]) -> dict[str, Node]:
-        """The nodes with these ids that exist, by id (one read on stores that can batch it)."""
-        return {n.id: n for i in sorted(set(node_ids)) if (n := self.get_node(i)) is not None}
+    def get_nodes(self, node_ids: Iterable[str], outline: bool = False) -> dict[str, Node]:
+        """The nodes with these ids that exist, by id (one read on stores that can batch it); with ``outline``
+        without the ``HEAVY_FIELDS`` (for questions about thousands of nodes that need their kind and plan)."""
+        found = {n.id: n for i in sorted(set(node_ids)) if (n := self.get_node(i)) is not None}
+        return {i: _outlined(n) for i, n in found.items()} if outline else found
 
     @abstractmethod
     def find_nodes(self, label: str, **props: Any) -> list[Node]:
@@ -220,9 +232,10 @@ class Store(ABC):
         return [(n, e) for e in es if (n := self.get_node(e.target)) is not None]
 
     def cascade_links(self, roots: Sequence[str], direction: Direction, depth: int,
-                      links: LinkFilter = LinkFilter()) -> list[Edge]:
+                      links: LinkFilter = LinkFilter(), outline: bool = False) -> list[Edge]:
         """Every DERIVES_FROM link passing ``links`` on a chain of at most ``depth`` hops from ``roots``
-        (down: links into them, from lower plans; up: links out of them), ordered by id.
+        (down: links into them, from lower plans; up: links out of them), ordered by id; with ``outline``
+        without their evidence.
 
         A measure's links include those of its own task units (asked about an item, links to its tasks count),
         at every hop. The caller picks paths among them; the store only has to find them, which each backend
@@ -245,7 +258,8 @@ class Store(ABC):
             frontier = reached
             if not frontier:
                 break
-        return sorted(found.values(), key=lambda e: e.id)
+        edges = sorted(found.values(), key=lambda e: e.id)
+        return [_outlined(e) for e in edges] if outline else edges
 
     def _task_units(self, measure_id: str) -> list[str]:
         kids = self.edges("PART_OF", target=measure_id)
@@ -303,6 +317,10 @@ class Store(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _outlined(item: NodeOrEdge) -> NodeOrEdge:
+    return item.model_copy(update={"props": outline(item.props)})
 
 
 # ---- registry -----------------------------------------------------------------------------------

@@ -85,15 +85,18 @@ def walk(snap: Snapshot, root: str, direction: str, links: LinkFilter, depth: in
     return linked(snap, paths(snap, [root], direction, links, depth)[root])
 
 
-def paths(snap: Snapshot, roots: list[str], direction: str, links: LinkFilter, depth: int) -> dict[str, Paths]:
+def paths(snap: Snapshot, roots: list[str], direction: str, links: LinkFilter, depth: int,
+          outline: bool = False) -> dict[str, Paths]:
     """For each root, the measures it reaches and their best shortest paths (breadth-first, a chain scored by
     its weakest hop). The links come from the store in one query for all roots (``Store.cascade_links``), so
     a coverage matrix over 50 measures is one read, not 50; both ends of every link are prefetched, so
-    ``snap.measure`` answers about them without another read."""
+    ``snap.measure`` answers about them without another read. With ``outline`` links come without their evidence
+    and measures without their texts (``Store`` outline reads): for matrices over a province's thousands of
+    links, which need only who reaches what and how well."""
     depth = max(1, min(depth, MAX_DEPTH))
     down = direction == "down"
-    found = snap.store.cascade_links(roots, "down" if down else "up", depth, links)
-    ends = snap.prefetch_nodes(x for e in found for x in (e.source, e.target))
+    found = snap.store.cascade_links(roots, "down" if down else "up", depth, links, outline=outline)
+    ends = (snap.outlines if outline else snap.prefetch_nodes)(x for e in found for x in (e.source, e.target))
     # Links reach a measure through its own task units too: index each link under its near end and, when
     # that end is a task unit, under the unit's item.
     index: dict[str, list[Edge]] = defaultdict(list)
@@ -136,8 +139,8 @@ def linked(snap: Snapshot, found: Paths) -> list[Linked]:
 
 
 def plan_of(snap: Snapshot, measure_id: str) -> str | None:
-    m = snap.measure(measure_id)
-    return str(m.props.get("plan_id")) if m is not None else None
+    m = snap.outline(measure_id)
+    return str(m.props.get("plan_id")) if m is not None and m.label == "Measure" else None
 
 
 def link_score(e: Edge) -> float:

@@ -7,10 +7,16 @@ any measure of the parent are local additions.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pydantic import BaseModel, ConfigDict, Field
+
+from policygraph.align.run import contains, plan_places
 
 from policygraph.graph.model import Node
 from policygraph.graph.store import Store
+from policygraph.loaders.model import LEVEL_RANK
+from policygraph.queries.cache import answer
 from policygraph.queries.cascade import MAX_DEPTH, Linked, LinkFilter, linked, paths, plan_of
 from policygraph.queries.models import Listing, MeasureView, PlanRef
 from policygraph.queries.refs import resolve_plan
@@ -86,6 +92,20 @@ def parent_measures(snap: Snapshot, plan_id: str) -> list[Node]:
     return sorted(chosen, key=lambda m: (m.props.get("span") or [0])[0])
 
 
+def lower_plans(store: Store, snap: Snapshot, parent: str, level: str | None, reached: Iterable[str]) -> list[str]:
+    """The plans a parent plan is measured over: those of ``level`` (any lower level when None) issued within
+    the parent's place, and any other plan with a task that reaches it (a cross-jurisdiction link). Every
+    county of the country made a province's matrix 2,840 columns wide, nearly all of them empty."""
+    places = answer(store, plan_places)  # every plan's place: the same until the graph changes
+    here = places.get(parent)
+    rank = LEVEL_RANK.get(here.level, 9) if here else 9
+    inside = {p for p, place in places.items()
+              if p != parent and (place.level == level if level else LEVEL_RANK.get(place.level, 9) > rank)
+              and here is not None and contains(here, place)}
+    linked = {p for p in reached if p != parent and p in places and (level is None or places[p].level == level)}
+    return sorted(inside | linked)
+
+
 def coverage(store: Store, parent: str, child: str, links: LinkFilter = LinkFilter()) -> Coverage:
     """For each measure of ``parent``, the tasks of ``child`` implementing it; gaps and local additions.
 
@@ -121,18 +141,20 @@ def coverage(store: Store, parent: str, child: str, links: LinkFilter = LinkFilt
 
 
 def coverage_matrix(store: Store, parent: str, child_level: str, links: LinkFilter = LinkFilter()) -> CoverageMatrix:
-    """Every measure of ``parent`` against every plan of ``child_level``: tasks implementing it per plan.
+    """Every measure of ``parent`` against the plans of ``child_level`` it is measured over (``lower_plans``):
+    tasks implementing it per plan.
 
     >>> coverage_matrix(store, "河北省", "county").share_covered   # doctest: +SKIP
     {'p-6e4d10b35ef3': 0.4, ...}
     """
     snap = snapshot(store)
     pid = resolve_plan(snap, parent)
-    plans = sorted(p for p, n in snap.nodes("Plan").items() if n.props.get("level") == child_level and p != pid)
     rows = []
-    hit: dict[str, int] = {p: 0 for p in plans}
     measures = parent_measures(snap, pid)
-    down = paths(snap, [m.id for m in measures], "down", links, MAX_DEPTH)
+    down = paths(snap, [m.id for m in measures], "down", links, MAX_DEPTH, outline=True)
+    reached = {p for found in down.values() for k in found if (p := plan_of(snap, k))}
+    plans = lower_plans(store, snap, pid, child_level, reached)
+    hit: dict[str, int] = {p: 0 for p in plans}
     wanted = set(plans)
     for m in measures:
         by_plan: dict[str, list[float]] = {}

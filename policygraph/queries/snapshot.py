@@ -46,6 +46,7 @@ class Snapshot:
         self._plan_measures: dict[str, list[Node]] = {}
         self._one: dict[tuple[str, str, bool], list[Edge]] = {}
         self._single: dict[str, Node | None] = {}
+        self._outlines: dict[str, Node | None] = {}  # nodes without their long texts (Store.get_nodes outline)
         self.answers: OrderedDict[Any, Any] = OrderedDict()  # queries/cache.py: whole answers of this version
 
     # ---- raw access ---------------------------------------------------------------------------------
@@ -93,6 +94,25 @@ class Snapshot:
         for i in wanted:
             self._single[i] = got.get(i)
         return {i: n for i in ids if (n := self._single.get(i)) is not None}
+
+    def outlines(self, node_ids: Iterable[str]) -> dict[str, Node]:
+        """Nodes by id without their long texts, in one read: what a question about thousands of measures needs
+        (kind, parent, plan); a node already read whole is given whole."""
+        ids = set(node_ids)
+        wanted = {i for i in ids if i not in self._outlines and self._single.get(i) is None}
+        got = self.store.get_nodes(wanted, outline=True) if wanted else {}
+        for i in wanted:
+            self._outlines[i] = got.get(i)
+        return {i: n for i in ids if (n := self._single.get(i) or self._outlines.get(i)) is not None}
+
+    def outline(self, node_id: str) -> Node | None:
+        """A node read whole or in outline before, else read whole."""
+        return self._single.get(node_id) or self._outlines.get(node_id) or self.node_any(node_id)
+
+    def node_any(self, node_id: str) -> Node | None:
+        if node_id not in self._single:
+            self._single[node_id] = self.store.get_node(node_id)
+        return self._single[node_id]
 
     def prefetch_measures(self, measure_ids: Iterable[str]) -> None:
         """Everything ``measure_view`` reads about these measures, in one read (``Store.measure_context``):

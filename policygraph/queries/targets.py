@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from policygraph.graph.store import Store
 from policygraph.queries.cascade import MAX_DEPTH, Linked, LinkFilter, linked, paths, plan_of
-from policygraph.queries.coverage import parent_measures
+from policygraph.queries.coverage import lower_plans, parent_measures
 from policygraph.queries.models import IndicatorView, Listing, PlanRef, Verdict
 from policygraph.queries.refs import resolve_plan
 from policygraph.queries.snapshot import Snapshot, snapshot
@@ -77,7 +77,8 @@ def similarity(a: str, b: str) -> float:
 
 def compare_targets(store: Store, parent: str, child: str | None = None, child_level: str | None = None,
                     links: LinkFilter = LinkFilter()) -> TargetComparison:
-    """Parent targets vs child targets for each derived measure sharing a metric (``child`` or all of a level).
+    """Parent targets vs child targets for each derived measure sharing a metric (``child``, or the plans of a
+    level the parent is measured over: ``coverage.lower_plans``).
 
     >>> [(p.child.value, p.verdict) for p in compare_targets(store, "河北省", "XX县").items
     ...  if p.parent_ref == "河北省#6"]                                   # doctest: +SKIP
@@ -85,19 +86,19 @@ def compare_targets(store: Store, parent: str, child: str | None = None, child_l
     """
     snap = snapshot(store)
     pid = resolve_plan(snap, parent)
-    if child is not None:
-        kids = [resolve_plan(snap, child)]
-    else:
-        kids = sorted(p for p, n in snap.nodes("Plan").items()
-                      if p != pid and (child_level is None or n.props.get("level") == child_level))
     pairs: list[TargetPair] = []
-    wanted = set(kids)
     candidates = parent_measures(snap, pid)
     snap.prefetch_measures(m.id for m in candidates)  # their task units come with them (PART_OF) ...
     snap.prefetch_measures(u for m in candidates for u in snap.units(m.id))  # ... and then the units' targets
     measures = [(m, targets) for m in candidates
                 if (targets := [i for u in snap.units(m.id) for i in snap.indicators(u)])]
-    down = paths(snap, [m.id for m, _ in measures], "down", links, MAX_DEPTH)
+    down = paths(snap, [m.id for m, _ in measures], "down", links, MAX_DEPTH, outline=True)
+    if child is not None:
+        kids = [resolve_plan(snap, child)]
+    else:
+        reached = {r for found in down.values() for k in found if (r := plan_of(snap, k))}
+        kids = lower_plans(store, snap, pid, child_level, reached)
+    wanted = set(kids)
     for m, targets in measures:
         found = linked(snap, {k: v for k, v in down[m.id].items() if plan_of(snap, k) in wanted})
         for kid in kids:
