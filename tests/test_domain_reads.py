@@ -326,3 +326,18 @@ def test_outline_reads_leave_out_the_long_texts_and_nothing_else(cascade: Store)
     assert [e.id for e in outlined] == [e.id for e in links]
     assert all("evidence" in e.props for e in links) and not any("evidence" in e.props for e in outlined)
     assert [e.props["score"] for e in outlined] == [e.props["score"] for e in links]
+
+
+def test_search_says_when_the_index_had_more_candidates_than_it_read(texts: tuple[Store, list[str]],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    search_module = importlib.import_module("policygraph.queries.search")
+    store, corpus = texts
+    pairs = {t[i:i + 2] for t in corpus for i in range(len(t) - 1) if all("\u4e00" <= c <= "\u9fff" for c in t[i:i + 2])}
+    common = max(sorted(pairs), key=lambda w: sum(w in t for t in corpus))
+    assert sum(common in t for t in corpus) >= 3
+    assert q.search(store, common).complete
+    monkeypatch.setattr(search_module, "CANDIDATES", 2)
+    few = q.search(store, common)
+    assert not few.complete and few.total <= 2

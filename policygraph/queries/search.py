@@ -22,8 +22,10 @@ from policygraph.queries.models import Listing, PlanRef
 from policygraph.queries.snapshot import Snapshot, snapshot
 
 SNIPPET_RADIUS = 30
-#: Candidates asked of the store's index per query (its best first); hits are at most this many.
-CANDIDATES = 2000
+#: Candidates asked of the store's index per query (its best first); hits are at most this many. A common word
+#: matches tens of thousands of measures at national scale; nobody reads past the first few hundred, and every
+#: candidate costs a check and a snippet.
+CANDIDATES = 500
 _K1, _B = 1.2, 0.75
 _KIND_OF = {label: kind for kind, label in KINDS.items()}
 
@@ -48,6 +50,8 @@ class SearchHit(BaseModel):
 class SearchResults(Listing):
     query: str = Field(examples=["追溯"])
     items: list[SearchHit] = Field(default_factory=list)
+    complete: bool = Field(default=True, description="false when the index had more candidates than the "
+                           f"{CANDIDATES} best it was asked for: narrow the query or filter by level or place")
 
 
 @dataclass
@@ -74,13 +78,16 @@ def search(store: Store, q: str, level: str | None = None, jurisdiction: str | N
     if kind is not None and kind not in KINDS:
         raise InputError("kind", f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
     snap = snapshot(store)
-    found = [n for n in store.search_text(terms, [kind] if kind else None, CANDIDATES) if contains_all(n, terms)]
+    candidates = store.search_text(terms, [kind] if kind else None, CANDIDATES)
+    found = [n for n in candidates if contains_all(n, terms)]
+    # A task unit's reference is its item's number: read the items in one batch, not one by one.
+    snap.prefetch_nodes(str(n.props["parent_id"]) for n in found if n.label == "Measure" and n.props.get("parent_id"))
     filtered = level is not None or jurisdiction is not None or year is not None
     docs = [d for n in found if _passes(d := _doc(snap, n, filtered), level, jurisdiction, year)]
     avg_len = sum(len(d.text) for d in docs) / max(1, len(docs))
     hits = [_hit(len(docs), avg_len, d, _find_all(fold(d.text), terms)) for d in docs]
     hits.sort(key=lambda h: (-h.score, h.kind, h.id))
-    return SearchResults(query=q, items=hits, total=len(hits))
+    return SearchResults(query=q, items=hits, total=len(hits), complete=len(candidates) < CANDIDATES)
 
 
 def _doc(snap: Snapshot, n: Node, with_contexts: bool) -> _Doc:
