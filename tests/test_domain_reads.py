@@ -341,3 +341,13 @@ def test_search_says_when_the_index_had_more_candidates_than_it_read(texts: tupl
     monkeypatch.setattr(search_module, "CANDIDATES", 2)
     few = q.search(store, common)
     assert not few.complete and few.total <= 2
+
+
+def test_plan_statistics_count_measures_by_kind_and_live_links_each_way(cascade: Store) -> None:
+    stats = cascade.plan_statistics()
+    assert stats == {
+        "P": {"section": 0, "item": 1, "task": 2, "links_up": 0, "links_down": 3},
+        "C": {"section": 0, "item": 1, "task": 2, "links_up": 2, "links_down": 3},  # k3's rejected link left out
+        "K": {"section": 0, "item": 0, "task": 4, "links_up": 3, "links_down": 0},
+        "X": {"section": 0, "item": 0, "task": 1, "links_up": 1, "links_down": 0}}
+    assert stats == Store.plan_statistics(cascade)

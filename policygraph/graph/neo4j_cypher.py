@@ -343,6 +343,11 @@ WITH DISTINCT e {_LINK_ROWS} ORDER BY id LIMIT $limit"""
 PLAN_LINK_COUNT = f"{_PLAN_LINKS} RETURN count(DISTINCT e) AS n"
 
 
+MEASURES_BY_PLAN_KIND = "MATCH (m:Measure) RETURN m.plan_id AS plan, m.kind AS kind, count(*) AS n"
+LINKS_BY_PLAN_PAIR = """MATCH (s:Measure)-[e:DERIVES_FROM]->(t:Measure) WHERE coalesce(e.status, '') <> 'rejected'
+RETURN s.plan_id AS source, t.plan_id AS target, count(*) AS n"""
+
+
 def find_nodes(label_: str, key: str | None = None) -> str:
     """Nodes of one label, optionally narrowed by one copied (indexed) key equal to ``$value``."""
     if key is None:

@@ -220,6 +220,17 @@ class Neo4jStore(Store):
         labels = [KINDS[k] for k in kinds if k in KINDS] if kinds else None
         return [_node(r) for r in self._read(cy.SEARCH, text=query, labels=labels, limit=limit)]
 
+    def plan_statistics(self) -> dict[str, dict[str, int]]:
+        out = {p: {"section": 0, "item": 0, "task": 0, "links_up": 0, "links_down": 0} for p in self.document_hashes()}
+        for r in self._read(cy.MEASURES_BY_PLAN_KIND):
+            if r["plan"] in out and r["kind"] in out[r["plan"]]:
+                out[r["plan"]][r["kind"]] = r["n"]
+        for r in self._read(cy.LINKS_BY_PLAN_PAIR):
+            if r["source"] in out and r["target"] in out:
+                out[r["source"]]["links_up"] += r["n"]
+                out[r["target"]]["links_down"] += r["n"]
+        return out
+
     def link_page(self, status: str | None = None, plan: str | None = None, after: str | None = None,
                   limit: int = 50) -> tuple[list[Edge], int]:
         page, count = (cy.LINK_PAGE, cy.LINK_COUNT) if plan is None else (cy.PLAN_LINK_PAGE, cy.PLAN_LINK_COUNT)

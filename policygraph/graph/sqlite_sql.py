@@ -171,6 +171,13 @@ SELECT e.id, e.type, e.source, e.target, e.doc, e.props FROM nodes n CROSS JOIN 
 """
 PLAN_LINK_PAGE = f"SELECT * FROM ({_PLAN_LINKS}) WHERE :after IS NULL OR id > :after ORDER BY id LIMIT :limit"
 PLAN_LINK_COUNT = f"SELECT count(*) FROM ({_PLAN_LINKS})"
+# Store.plan_statistics: measures by plan and kind, live links by (source plan, target plan).
+MEASURES_BY_PLAN_KIND = """SELECT doc, json_extract(props, '$.kind'), count(*) FROM nodes
+ WHERE label = 'Measure' GROUP BY 1, 2"""
+LINKS_BY_PLAN_PAIR = """SELECT s.doc, t.doc, count(*) FROM edges e CROSS JOIN nodes s CROSS JOIN nodes t
+ WHERE e.type = 'DERIVES_FROM' AND coalesce(json_extract(e.props, '$.status'), '') <> 'rejected'
+   AND s.id = e.source AND t.id = e.target AND s.label = 'Measure' AND t.label = 'Measure'
+ GROUP BY 1, 2"""
 COUNT_NODES = "SELECT label, count(*) FROM nodes GROUP BY label"
 COUNT_EDGES = "SELECT type, count(*) FROM edges GROUP BY type"
 

@@ -309,6 +309,18 @@ class SqliteStore(Store):
         rows = self.db.execute(sql.SEARCH, {"match": match, "labels": labels, "limit": limit})
         return [_node(r) for r in rows]
 
+    def plan_statistics(self) -> dict[str, dict[str, int]]:
+        plans = [r[0] for r in self.db.execute(sql.ALL_DOCUMENT_HASHES)]
+        out = {p: {"section": 0, "item": 0, "task": 0, "links_up": 0, "links_down": 0} for p in plans}
+        for plan, kind, n in self.db.execute(sql.MEASURES_BY_PLAN_KIND):
+            if plan in out and kind in out[plan]:
+                out[plan][kind] = n
+        for source, target, n in self.db.execute(sql.LINKS_BY_PLAN_PAIR):
+            if source in out and target in out:
+                out[source]["links_up"] += n
+                out[target]["links_down"] += n
+        return out
+
     def link_page(self, status: str | None = None, plan: str | None = None, after: str | None = None,
                   limit: int = 50) -> tuple[list[Edge], int]:
         params = {"status": status, "plan": plan, "after": after, "limit": limit}

@@ -289,6 +289,24 @@ class Store(ABC):
         labels = [KINDS[k] for k in kinds if k in KINDS] if kinds else list(SEARCHED)
         return [n for lab in labels for n in self.find_nodes(lab) if contains_all(n, terms)][:limit]
 
+    def plan_statistics(self) -> dict[str, dict[str, int]]:
+        """Plan id → how many measures of each kind it holds (``section``, ``item``, ``task``) and its live links
+        up (from its measures) and down (into them): ``links_up``, ``links_down``. Every plan is present. The
+        stores count with one grouped query each; this default reads every measure and link."""
+        out = {p.id: {"section": 0, "item": 0, "task": 0, "links_up": 0, "links_down": 0} for p in self.plans()}
+        plan_of: dict[str, str] = {}
+        for pid in out:
+            for m in self.find_nodes("Measure", plan_id=pid):
+                plan_of[m.id] = pid
+                kind = str(m.props.get("kind"))
+                if kind in out[pid]:
+                    out[pid][kind] += 1
+        for e in self.edges("DERIVES_FROM"):
+            if is_live(e) and e.source in plan_of and e.target in plan_of:
+                out[plan_of[e.source]]["links_up"] += 1
+                out[plan_of[e.target]]["links_down"] += 1
+        return out
+
     def link_page(self, status: str | None = None, plan: str | None = None, after: str | None = None,
                   limit: int = 50) -> tuple[list[Edge], int]:
         """A page of measure-level links in id order: those after the id ``after``, at most ``limit``, with one

@@ -7,12 +7,11 @@ one batch (``Snapshot.prefetch_measures``), so a plan page costs the same few re
 """
 from __future__ import annotations
 
-from collections import Counter
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from policygraph.graph.model import Edge
 from policygraph.graph.store import LinkFilter, Store
+from policygraph.queries.cache import answer
 from policygraph.queries.browse import PlanSummary, get_plan
 from policygraph.queries.cascade import Linked, link_score, linked
 from policygraph.queries.models import MeasureView
@@ -56,16 +55,13 @@ def plan_counts(store: Store) -> dict[str, PlanCounts]:
     >>> plan_counts(store)["p-e20103830d3d"].links_down     # doctest: +SKIP
     264
     """
-    snap = snapshot(store)
-    plan_of = {m.id: pid for pid in snap.nodes("Plan") for m in snap.measures_of(pid)}
-    kinds = Counter((pid, str(m.props.get("kind"))) for pid in snap.nodes("Plan") for m in snap.measures_of(pid))
-    # Every live measure link leaves some measure: asking "up" from all measures finds each once.
-    links = snap.store.cascade_links(sorted(plan_of), "up", 1, LinkFilter()) if plan_of else []
-    up = Counter(plan_of.get(e.source) for e in links)
-    down = Counter(plan_of.get(e.target) for e in links)
-    return {pid: PlanCounts(sections=kinds[(pid, "section")], items=kinds[(pid, "item")], tasks=kinds[(pid, "task")],
-                            links_up=up[pid], links_down=down[pid])
-            for pid in snap.nodes("Plan")}
+    stats = answer(store, _plan_statistics)  # two grouped queries, kept until the graph changes
+    return {pid: PlanCounts(sections=s["section"], items=s["item"], tasks=s["task"], links_up=s["links_up"],
+                            links_down=s["links_down"]) for pid, s in stats.items()}
+
+
+def _plan_statistics(store: Store) -> dict[str, dict[str, int]]:
+    return store.plan_statistics()
 
 
 def plan_links(store: Store, ref: str) -> PlanLinks:
