@@ -26,6 +26,7 @@ from policygraph.align.units import higher_units, lower_units
 from policygraph.errors import InputError
 from policygraph.graph.model import Edge, edge_id, manual_link
 from policygraph.graph.readback import plan_tree
+from policygraph.graph.places import PlanPlace, contains, plan_places, scope_of
 from policygraph.graph.store import ReviewRecord, Store
 from policygraph.loaders.model import LEVEL_RANK, Jurisdiction, PlanTree
 
@@ -50,45 +51,6 @@ SCOPES = ("auto", "within", "cross")
 Scope = Literal["auto", "within", "cross"]
 #: Recorded as the versions of a pair its scope left out, so a later run in a wider scope aligns it again.
 _OUT_OF_SCOPE = ""
-
-
-@dataclass(frozen=True)
-class PlanPlace:
-    """Where a stored plan sits: its level and its place with the enclosing places, nearest first."""
-
-    level: str
-    name: str
-    parents: tuple[str, ...]
-
-
-def contains(higher: PlanPlace | Jurisdiction, lower: PlanPlace | Jurisdiction) -> bool:
-    """True when the lower place is the higher one or lies inside it; the nation contains every place (no
-    plan names 中国 among its parents)."""
-    if higher.level == "national":
-        return True
-    return higher.name == lower.name or higher.name in lower.parents
-
-
-def scope_of(higher: PlanTree, lower: PlanTree) -> str:
-    """``within`` when the lower plan's place is the higher plan's place or lies inside it."""
-    return "within" if contains(higher.plan.jurisdiction, lower.plan.jurisdiction) else "cross"
-
-
-def plan_places(store: Store) -> dict[str, PlanPlace]:
-    """Every stored plan's place, read in three queries (plans, ISSUED_BY edges, Jurisdiction nodes) rather
-    than a plan tree each."""
-    places = {n.id: n for n in store.find_nodes("Jurisdiction")}
-    issued = {e.source: e.target for e in store.edges("ISSUED_BY")}
-    out = {}
-    for p in store.plans():
-        level = str(p.props.get("level"))
-        if level not in LEVEL_RANK:
-            continue
-        j = places.get(issued.get(p.id, ""))
-        name = str(j.props["name"]) if j else str(p.props.get("jurisdiction", ""))
-        parents = tuple(j.props.get("parents") or []) if j else ()
-        out[p.id] = PlanPlace(level, name, parents)
-    return out
 
 
 def plan_pairs(places: dict[str, PlanPlace], plan_ids: Sequence[str] | None,

@@ -7,16 +7,19 @@ lies on the shortest path between two others — the coordinating bodies a provi
 """
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, ConfigDict, Field
 
-from policygraph.align.run import plan_places
+from policygraph.graph.places import plan_places
 from policygraph.errors import InputError, NotFound
-from policygraph.graph.networkx_view import to_networkx
 from policygraph.graph.store import Store
 from policygraph.queries.models import Listing, PlanRef
 from policygraph.queries.refs import resolve_plan
 from policygraph.queries.snapshot import snapshot
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: Betweenness is estimated from this many sampled sources on larger networks (exact below it), seeded.
 BETWEENNESS_SAMPLE = 300
@@ -63,6 +66,10 @@ def co_responsibility(store: Store, plan: str | None = None, province: str | Non
     """
     if (plan is None) == (province is None):
         raise InputError("plan/province", "give a plan or a province, e.g. plan=XX县 or province=河北省")
+    import networkx as nx  # imported here: every other query answers without it
+
+    from policygraph.graph.networkx_view import to_networkx
+
     snap = snapshot(store)
     if plan is not None:
         plans = [resolve_plan(snap, plan)]
@@ -96,6 +103,8 @@ def co_responsibility(store: Store, plan: str | None = None, province: str | Non
 
 def _projection(bipartite: nx.Graph, bodies: dict[str, dict[str, object]]) -> nx.Graph:
     """Bodies joined by the number of tasks they share (networkx's weighted bipartite projection)."""
+    import networkx as nx
+
     graph: nx.Graph = nx.bipartite.weighted_projected_graph(bipartite, sorted(bodies))
     for aid, fields in bodies.items():
         graph.nodes[aid].update({k: fields.get(k) for k in ("name", "level", "jurisdiction", "collective")},

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from policygraph.align.run import contains, plan_places
+from policygraph.graph.places import contains, plan_places
 
 from policygraph.graph.model import Node
 from policygraph.graph.store import Store
