@@ -5,6 +5,8 @@ A cursor is the offset of the next item, as a string; treat it as opaque. JSON p
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Literal, TypeVar
 
@@ -71,6 +73,29 @@ def page(listing: L, paging: Paging, name: str,
         return Response(body.encode("utf-8"), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
     end = start + (paging.limit or DEFAULT_LIMIT)
+    return Response(_json_page(listing, start, end), media_type="application/json")
+
+
+# JSON pages of answers the read layer keeps (queries/cache.py): the same answer object asked again for the same
+# page is sent as the bytes made the first time. Keyed on the object itself (held here, so its id is not
+# reused), so a write, which makes the read layer answer anew, never serves an old page.
+_PAGES: OrderedDict[tuple[int, int, int], tuple[Listing, bytes]] = OrderedDict()
+_PAGES_LOCK = threading.Lock()
+PAGES_KEPT = 64
+
+
+def _json_page(listing: Listing, start: int, end: int) -> bytes:
+    key = (id(listing), start, end)
+    with _PAGES_LOCK:
+        hit = _PAGES.get(key)
+        if hit is not None and hit[0] is listing:
+            _PAGES.move_to_end(key)
+            return hit[1]
     nxt = str(end) if end < len(listing.items) else None
-    return listing.model_copy(update={"items": listing.items[start:end], "total": len(listing.items),
-                                      "next_cursor": nxt})
+    body = listing.model_copy(update={"items": listing.items[start:end], "total": len(listing.items),
+                                      "next_cursor": nxt}).model_dump_json().encode("utf-8")
+    with _PAGES_LOCK:
+        _PAGES[key] = (listing, body)
+        while len(_PAGES) > PAGES_KEPT:
+            _PAGES.popitem(last=False)
+    return body
