@@ -177,27 +177,12 @@ class Neo4jStore(Store):
         nodes = {r["id"]: _node(r) for r in self._read(cy.GET_NODES, ids=sorted(set(node_ids)))}
         return {i: n.model_copy(update={"props": store_outline(n.props)}) for i, n in nodes.items()} if outline else nodes
 
-    def cascade_links(self, roots: Sequence[str], direction: Direction, depth: int,
-                      links: LinkFilter = LinkFilter(), outline: bool = False) -> list[Edge]:
-        """One query per hop (at most ``depth``, 4 in practice), each over the whole frontier."""
+    def _cascade_hop(self, frontier: list[str], direction: Direction, links: LinkFilter) -> list[Edge]:
+        """One Cypher query per hop over the whole frontier (``Store.cascade_links`` walks the hops)."""
         query = cy.CASCADE_HOP_DOWN if direction == "down" else cy.CASCADE_HOP_UP
-        found: dict[str, Edge] = {}
-        frontier, seen = list(dict.fromkeys(roots)), set(roots)
-        for _ in range(max(0, depth)):
-            rows = self._read(query, frontier=frontier, scope=links.scope, status=links.status,
-                              min_score=links.min_score)
-            reached = []
-            for r in rows:
-                found[r["id"]] = _edge(r)
-                other = r["source"] if direction == "down" else r["target"]
-                if other not in seen:
-                    seen.add(other)
-                    reached.append(other)
-            frontier = reached
-            if not frontier:
-                break
-        edges = sorted(found.values(), key=lambda e: e.id)
-        return [e.model_copy(update={"props": store_outline(e.props)}) for e in edges] if outline else edges
+        rows = self._read(query, frontier=frontier, scope=links.scope, status=links.status,
+                          min_score=links.min_score)
+        return [_edge(r) for r in rows]
 
     def measure_context(self, measure_ids: Iterable[str]) -> tuple[list[Node], list[Edge]]:
         ids = sorted(set(measure_ids))

@@ -142,7 +142,7 @@ SELECT e.id, e.type, e.source, e.target, e.doc, e.props FROM json_each(?) j CROS
 ORDER BY 1
 """
 # ---- full-text index (graph/textindex.py): FTS5 over bigram tokens; search_rows maps a node to its FTS row ----
-SEARCH_ROW_OF = "SELECT rowid FROM search_rows WHERE node_id = ?"
+SEARCH_ROWS_OF = "SELECT rowid FROM search_rows WHERE node_id IN (SELECT value FROM json_each(?))"
 DELETE_SEARCH = "DELETE FROM search WHERE rowid = ?"
 DELETE_SEARCH_ROW = "DELETE FROM search_rows WHERE rowid = ?"
 ADD_SEARCH_ROW = "INSERT INTO search_rows(node_id) VALUES (?) RETURNING rowid"

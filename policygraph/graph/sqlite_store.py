@@ -213,7 +213,7 @@ class SqliteStore(Store):
     def _reindex(db: sqlite3.Connection, ids: Iterable[str]) -> None:
         """Bring the full-text rows of these nodes in line with the nodes table (in the write's transaction)."""
         ids = sorted(set(ids))
-        rows = [r for i in ids if (r := db.execute(sql.SEARCH_ROW_OF, (i,)).fetchone())]
+        rows = db.execute(sql.SEARCH_ROWS_OF, (json.dumps(ids),)).fetchall()
         db.executemany(sql.DELETE_SEARCH, rows)
         db.executemany(sql.DELETE_SEARCH_ROW, rows)
         for n in (_node(r) for r in db.execute(sql.NODES_BY_IDS, (json.dumps(ids),)).fetchall()):

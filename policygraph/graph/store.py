@@ -239,27 +239,32 @@ class Store(ABC):
 
         A measure's links include those of its own task units (asked about an item, links to its tasks count),
         at every hop. The caller picks paths among them; the store only has to find them, which each backend
-        does in one query (a recursive CTE, a Cypher expansion) instead of one call per node.
+        does in one query (a recursive CTE) or one per hop over the whole frontier (``_cascade_hop``) instead of
+        one call per node.
         """
         found: dict[str, Edge] = {}
         frontier, seen = list(dict.fromkeys(roots)), set(roots)
         for _ in range(max(0, depth)):
-            units = [u for m in frontier for u in (m, *self._task_units(m))]
             reached = []
-            for u in units:
-                for e in (self.edges("DERIVES_FROM", target=u) if direction == "down"
-                          else self.edges("DERIVES_FROM", source=u)):
-                    if links.passes(e):
-                        found[e.id] = e
-                        other = e.source if direction == "down" else e.target
-                        if other not in seen:
-                            seen.add(other)
-                            reached.append(other)
+            for e in self._cascade_hop(frontier, direction, links):
+                found[e.id] = e
+                other = e.source if direction == "down" else e.target
+                if other not in seen:
+                    seen.add(other)
+                    reached.append(other)
             frontier = reached
             if not frontier:
                 break
         edges = sorted(found.values(), key=lambda e: e.id)
         return [_outlined(e) for e in edges] if outline else edges
+
+    def _cascade_hop(self, frontier: list[str], direction: Direction, links: LinkFilter) -> list[Edge]:
+        """One hop of ``cascade_links``: the passing links into (down) or out of (up) the frontier measures and
+        their task units. This default asks node by node."""
+        units = [u for m in frontier for u in (m, *self._task_units(m))]
+        return [e for u in units
+                for e in (self.edges("DERIVES_FROM", target=u) if direction == "down"
+                          else self.edges("DERIVES_FROM", source=u)) if links.passes(e)]
 
     def _task_units(self, measure_id: str) -> list[str]:
         kids = self.edges("PART_OF", target=measure_id)

@@ -91,9 +91,7 @@ class Snapshot:
         """One node of ``label``: from the loaded label if it is loaded, else asked of the store."""
         if label in self._nodes:
             return self._nodes[label].get(node_id)
-        if node_id not in self._single:
-            self._single[node_id] = self.store.get_node(node_id)
-        found = self._single[node_id]
+        found = self.node_any(node_id)
         return found if found is not None and found.label == label else None
 
     def prefetch_nodes(self, node_ids: Iterable[str]) -> dict[str, Node]:
