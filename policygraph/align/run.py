@@ -26,6 +26,7 @@ from policygraph.align.units import higher_units, lower_units
 from policygraph.errors import InputError
 from policygraph.graph.model import Edge, edge_id, manual_link
 from policygraph.graph.readback import plan_tree
+from policygraph.graph.records import LinkRecord
 from policygraph.graph.places import PlanPlace, contains, plan_places, scope_of
 from policygraph.graph.store import ReviewRecord, Store
 from policygraph.loaders.model import LEVEL_RANK, Jurisdiction, PlanTree
@@ -185,8 +186,8 @@ def _link(p: Proposal, scope: str, method: str, higher_id: str, lower_id: str) -
     return Edge(
         id=edge_id("DERIVES_FROM", p.source, p.target), type="DERIVES_FROM", source=p.source, target=p.target,
         doc=None,
-        props={"score": round(float(p.score), 4), "label": p.label, "status": "inferred", "method": method,
-               "scope": scope, "evidence": p.evidence, "source_plan": lower_id, "target_plan": higher_id},
+        props=LinkRecord(score=round(float(p.score), 4), label=p.label, status="inferred", method=method,
+                         scope=scope, evidence=p.evidence, source_plan=lower_id, target_plan=higher_id).fields(),
     )
 
 
@@ -200,6 +201,6 @@ def _plan_link(higher: PlanTree, lower: PlanTree, scope: str, method: str) -> Ed
     return Edge(
         id=edge_id("PLAN_DERIVES_FROM", lower.plan.id, higher.plan.id), type="PLAN_DERIVES_FROM",
         source=lower.plan.id, target=higher.plan.id, doc=None,
-        props={"status": "inferred", "scope": scope, "basis": basis, "method": method,
-               "source_plan": lower.plan.id, "target_plan": higher.plan.id},
+        props=LinkRecord(status="inferred", scope=scope, basis=basis, method=method, source_plan=lower.plan.id,
+                         target_plan=higher.plan.id).fields(),
     )

@@ -32,15 +32,15 @@ SEARCH_TERMS = ["追溯", "校园 食堂", "抽检", "农药", "冷链", "网络
 def choose_refs(store: Store, n: int = 20) -> dict[str, list[str]]:
     """Up to ``n`` references per query: linked national and provincial measures, linked county tasks, county
     plans, provincial plans, search terms and county market regulators."""
-    level = {p.id: str(p.props.get("level")) for p in store.plans()}
+    level = {p.id: p.plan.level for p in store.plans()}
     by_level: dict[str, list[str]] = {}
     for pid, lv in sorted(level.items()):
         by_level.setdefault(lv, []).append(pid)
     links = store.edges("DERIVES_FROM")
-    into = {lv: sorted({e.target for e in links if level.get(str(e.props.get("target_plan"))) == lv})
+    into = {lv: sorted({e.target for e in links if level.get(e.link.target_plan) == lv})
             for lv in ("national", "province")}
-    county_tasks = sorted({e.source for e in links if level.get(str(e.props.get("source_plan"))) == "county"})
-    agencies = sorted(a.id for a in store.find_nodes("Agency", level="county") if "市场监" in str(a.props["name"]))
+    county_tasks = sorted({e.source for e in links if level.get(e.link.source_plan) == "county"})
+    agencies = sorted(a.id for a in store.find_nodes("Agency", level="county") if "市场监" in a.agency.name)
     provinces = by_level.get("province") or by_level.get("national") or []
     refs = {
         "cascade_national": _spread(into["national"] or _measures(store, by_level.get("national", [])), n),

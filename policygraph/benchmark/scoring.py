@@ -84,7 +84,7 @@ def score_alignment(links: Iterable[Edge], tasks: TaskMap, corpus: Path) -> dict
     expected = sum(len(p) for p in direct.values())
     found = hits3 = 0
     for source, parents in direct.items():
-        es = sorted(by_source.get(source, []), key=lambda e: -float(e.props.get("score") or 0))
+        es = sorted(by_source.get(source, []), key=lambda e: -float(e.link.score or 0))
         targets = {e.target for e in es}
         found += sum(1 for chain in parents if targets & set(chain))
         top = {e.target for e in es[:3]}

@@ -46,11 +46,10 @@ def run_store_eval(gold_path: Path, corpus_dir: Path,
             align_plans(store, threshold=threshold)
             trees = {doc: plan_tree(store, ids[doc]) for doc in docs}
             province = ids[gold["province_doc"]]
-            links = [e for e in store.links() if e.props.get("target_plan") == province
-                     and e.props.get("status") != "rejected"]
+            links = [e for e in store.links() if e.link.target_plan == province and e.link.live]
         finally:
             store.close()
-    proposals = [Proposal(e.source, e.target, float(e.props["score"]), e.props["label"], e.props["evidence"])
+    proposals = [Proposal(e.source, e.target, float(e.link.score or 0), str(e.link.label), e.link.evidence)
                  for e in links]
     linked: dict[str, list[Proposal]] = {}
     for p in sorted(proposals, key=lambda p: (-p.score, p.target)):

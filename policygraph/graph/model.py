@@ -12,10 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Literal
+from functools import cached_property
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from policygraph.graph.records import (
+    EDGE_RECORDS, AgencyRecord, CitesRecord, HasTargetRecord, IndicatorRecord, JurisdictionRecord, LawRecord, LinkRecord,
+    MeasureRecord, PartOfRecord, PlanRecord, Record, ResponsibleForRecord, read,
+)
 from policygraph.graph.textindex import measure_searched
 from policygraph.loaders.model import AgencyRef, Jurisdiction, Measure, PlanTree
 
@@ -34,6 +39,19 @@ LINK_TYPES: tuple[str, ...] = ("DERIVES_FROM", "PLAN_DERIVES_FROM")
 SHARED_LABELS = frozenset({"Agency", "Law", "Jurisdiction"})
 
 
+_R = TypeVar("_R", bound=Record)
+_M = TypeVar("_M", bound=BaseModel)
+_CACHED = ("plan", "measure", "agency", "indicator", "law", "place", "link", "part_of", "responsible",
+           "has_target", "cites")
+
+
+def _fresh(item: _M) -> _M:
+    """Drop cached records: a copy shares its original's ``__dict__`` entries, records included."""
+    for key in _CACHED:
+        item.__dict__.pop(key, None)
+    return item
+
+
 class Node(BaseModel):
     """A node: stable id, one label, JSON-serialisable properties, and the owning document (None when shared)."""
 
@@ -43,6 +61,40 @@ class Node(BaseModel):
     label: NodeLabel
     doc: str | None = None
     props: dict[str, Any] = Field(default_factory=dict)
+
+    # Typed records of the node's fields (graph/records.py), read once per node object.
+    @cached_property
+    def plan(self) -> PlanRecord:
+        return self._record(PlanRecord, "Plan")
+
+    @cached_property
+    def measure(self) -> MeasureRecord:
+        return self._record(MeasureRecord, "Measure")
+
+    @cached_property
+    def agency(self) -> AgencyRecord:
+        return self._record(AgencyRecord, "Agency")
+
+    @cached_property
+    def indicator(self) -> IndicatorRecord:
+        return self._record(IndicatorRecord, "Indicator")
+
+    @cached_property
+    def law(self) -> LawRecord:
+        return self._record(LawRecord, "Law")
+
+    @cached_property
+    def place(self) -> JurisdictionRecord:
+        return self._record(JurisdictionRecord, "Jurisdiction")
+
+    def _record(self, cls: type[_R], label: str) -> _R:
+        if self.label != label:
+            raise TypeError(f"node {self.id} is a {self.label}, not a {label}")
+        return read(cls, self.props)
+
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Node:
+        """A copy without the records read from the original's fields (``update`` may change them)."""
+        return _fresh(super().model_copy(update=update, deep=deep))
 
 
 class Edge(BaseModel):
@@ -56,6 +108,43 @@ class Edge(BaseModel):
     target: str
     doc: str | None = None
     props: dict[str, Any] = Field(default_factory=dict)
+
+    @cached_property
+    def link(self) -> LinkRecord:
+        """DERIVES_FROM and PLAN_DERIVES_FROM."""
+        return self._record(LinkRecord, "DERIVES_FROM", "PLAN_DERIVES_FROM")
+
+    @cached_property
+    def part_of(self) -> PartOfRecord:
+        return self._record(PartOfRecord, "PART_OF")
+
+    @cached_property
+    def responsible(self) -> ResponsibleForRecord:
+        return self._record(ResponsibleForRecord, "RESPONSIBLE_FOR")
+
+    @cached_property
+    def has_target(self) -> HasTargetRecord:
+        return self._record(HasTargetRecord, "HAS_TARGET")
+
+    @cached_property
+    def cites(self) -> CitesRecord:
+        return self._record(CitesRecord, "CITES")
+
+    def with_fields(self, **fields: Any) -> Edge:
+        """This edge with some of its record's fields changed (a review): unknown fields are refused."""
+        unknown = set(fields) - set(EDGE_RECORDS[self.type].model_fields)
+        if unknown:
+            raise ValueError(f"{self.type} has no field {', '.join(sorted(unknown))} (graph/records.py)")
+        return self.model_copy(update={"props": {**self.props, **fields}})
+
+    def _record(self, cls: type[_R], *types: str) -> _R:
+        if self.type not in types:
+            raise TypeError(f"edge {self.id} is a {self.type}, not a {' or '.join(types)}")
+        return read(cls, self.props)
+
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Edge:
+        """A copy without the records read from the original's fields (``update`` may change them)."""
+        return _fresh(super().model_copy(update=update, deep=deep))
 
 
 class Fragment(BaseModel):
@@ -105,11 +194,11 @@ def law_id(title: str) -> str:
 def manual_link(source: str, target: str, source_plan: str, target_plan: str, scope: str, reviewer: str,
                 at: str, note: str = "") -> Edge:
     """A DERIVES_FROM link a reviewer added by hand (the aligner did not propose it): confirmed, no score."""
+    record = LinkRecord(score=None, label="direct", status="confirmed", method="manual", scope=scope, evidence={},
+                        source_plan=source_plan, target_plan=target_plan, reviewed_by=reviewer, reviewed_at=at,
+                        note=note)
     return Edge(id=edge_id("DERIVES_FROM", source, target), type="DERIVES_FROM", source=source, target=target,
-                doc=None, props={"score": None, "label": "direct", "status": "confirmed", "method": "manual",
-                                 "scope": scope, "evidence": {}, "source_plan": source_plan,
-                                 "target_plan": target_plan, "reviewed_by": reviewer, "reviewed_at": at,
-                                 "note": note})
+                doc=None, props=record.fields())
 
 
 def canonical_json(value: Any) -> str:

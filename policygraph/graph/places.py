@@ -40,12 +40,12 @@ def plan_places(store: Store) -> dict[str, PlanPlace]:
     issued = {e.source: e.target for e in store.edges("ISSUED_BY")}
     out = {}
     for p in store.plans():
-        level = str(p.props.get("level"))
+        level = p.plan.level
         if level not in LEVEL_RANK:
             continue
         j = places.get(issued.get(p.id, ""))
-        name = str(j.props["name"]) if j else str(p.props.get("jurisdiction", ""))
-        parents = tuple(j.props.get("parents") or []) if j else ()
+        name = j.place.name if j else p.plan.jurisdiction
+        parents = tuple(j.place.parents) if j else ()
         out[p.id] = PlanPlace(level, name, parents)
     return out
 

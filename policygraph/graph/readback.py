@@ -10,6 +10,7 @@ from typing import Any
 
 from policygraph.errors import NotFound
 from policygraph.graph.model import Edge, Node
+from policygraph.graph.records import JurisdictionRecord
 from policygraph.graph.store import Store
 from policygraph.loaders.model import AgencyRef, Citation, Indicator, Jurisdiction, Measure, Plan, PlanTree
 
@@ -34,22 +35,22 @@ def plan_tree(store: Store, plan_id: str) -> PlanTree:
         into.setdefault((e.type, e.target), []).append(e)
     issued = out.get(("ISSUED_BY", plan_id), [])
     j_node = nodes.get(issued[0].target) if issued else None
-    jp: dict[str, Any] = j_node.props if j_node else {"name": plan_node.props.get("jurisdiction", "?"),
-                                                       "level": plan_node.props.get("level", "county")}
-    jurisdiction = Jurisdiction(name=jp["name"], level=jp["level"], code=jp.get("code"),
-                                parents=list(jp.get("parents") or []), anonymised=bool(jp.get("anonymised")))
+    pr = plan_node.plan
+    j = j_node.place if j_node else JurisdictionRecord(name=pr.jurisdiction or "?", level=pr.level or "county")
+    jurisdiction = Jurisdiction(name=j.name, level=j.level, code=j.code, parents=list(j.parents),
+                                anonymised=j.anonymised)
     plan = Plan(id=plan_id, jurisdiction=jurisdiction,
-                **{k: _tuple_span(k, v) for k, v in plan_node.props.items() if k in _PLAN_FIELDS})
-    measures_of_plan = [n for n in nodes.values() if n.label == "Measure" and n.props.get("plan_id") == plan_id]
+                **{k: _tuple_span(k, v) for k, v in pr.fields().items() if k in _PLAN_FIELDS})
+    measures_of_plan = [n for n in nodes.values() if n.label == "Measure" and n.measure.plan_id == plan_id]
     children: dict[str | None, list[Node]] = {}
     for n in measures_of_plan:
-        children.setdefault(n.props.get("parent_id"), []).append(n)
+        children.setdefault(n.measure.parent_id, []).append(n)
     measures: list[Measure] = []
-    stack = sorted(children.get(None, []), key=lambda n: n.props["order"], reverse=True)
+    stack = sorted(children.get(None, []), key=lambda n: n.measure.order, reverse=True)
     while stack:
         n = stack.pop()
         measures.append(_measure(n, nodes, out, into))
-        stack.extend(sorted(children.get(n.id, []), key=lambda c: c.props["order"], reverse=True))
+        stack.extend(sorted(children.get(n.id, []), key=lambda c: c.measure.order, reverse=True))
     return PlanTree(plan=plan, measures=measures, text="")
 
 
@@ -59,28 +60,27 @@ def _tuple_span(key: str, value: Any) -> Any:
 
 def _measure(n: Node, nodes: dict[str, Node], out: dict[tuple[str, str], list[Edge]],
              into: dict[tuple[str, str], list[Edge]]) -> Measure:
-    p = n.props
-    responsible = sorted(into.get(("RESPONSIBLE_FOR", n.id), []), key=lambda e: e.props.get("position", 0))
+    m = n.measure
+    responsible = sorted(into.get(("RESPONSIBLE_FOR", n.id), []), key=lambda e: e.responsible.position)
     agencies = [
-        AgencyRef(as_written=e.props["as_written"], name=a.props["name"], functions=a.props["functions"],
-                  level=a.props["level"], role=e.props["role"], collective=a.props.get("collective", False),
-                  jurisdiction=a.props.get("jurisdiction"), span=tuple(e.props["span"]))
+        AgencyRef(as_written=e.responsible.as_written, name=a.agency.name, functions=a.agency.functions,
+                  level=a.agency.level, role=e.responsible.role, collective=a.agency.collective,
+                  jurisdiction=a.agency.jurisdiction, span=tuple(e.responsible.span))
         for e in responsible if (a := nodes.get(e.source)) is not None
     ]
-    targets = sorted(out.get(("HAS_TARGET", n.id), []), key=lambda e: e.props.get("position", 0))
+    targets = sorted(out.get(("HAS_TARGET", n.id), []), key=lambda e: e.has_target.position)
     indicators = []
     for e in targets:
         i = nodes.get(e.target)
         if i is not None:
-            fields = {k: v for k, v in i.props.items() if k in Indicator.model_fields}
+            fields = {k: v for k, v in i.indicator.fields().items() if k in Indicator.model_fields}
             indicators.append(Indicator(**{**fields, "span": tuple(fields["span"])}))
-    cites = sorted(out.get(("CITES", n.id), []), key=lambda e: (e.props.get("span") or [0])[0])
+    cites = sorted(out.get(("CITES", n.id), []), key=lambda e: e.cites.start)
     citations = []
     for e in cites:
         law = nodes.get(e.target)
         if law is not None:
-            citations.append(Citation(title=law.props["title"], kind=e.props.get("kind") or law.props["kind"],
-                                      span=tuple(e.props["span"])))
-    return Measure(id=n.id, parent_id=p.get("parent_id"), kind=p["kind"], number=p.get("number"),
-                   title=p["title"], text=p["text"], span=tuple(p["span"]), order=p["order"],
-                   agencies=agencies, indicators=indicators, citations=citations)
+            citations.append(Citation(title=law.law.title, kind=e.cites.kind or law.law.kind,
+                                      span=tuple(e.cites.span)))
+    return Measure(id=n.id, parent_id=m.parent_id, kind=m.kind, number=m.number, title=m.title, text=m.text,
+                   span=tuple(m.span), order=m.order, agencies=agencies, indicators=indicators, citations=citations)

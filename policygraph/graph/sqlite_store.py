@@ -216,11 +216,12 @@ class SqliteStore(Store):
         rows = db.execute(sql.SEARCH_ROWS_OF, (json.dumps(ids),)).fetchall()
         db.executemany(sql.DELETE_SEARCH, rows)
         db.executemany(sql.DELETE_SEARCH_ROW, rows)
-        for n in (_node(r) for r in db.execute(sql.NODES_BY_IDS, (json.dumps(ids),)).fetchall()):
-            text = searched_text(n)
-            if text is not None:
-                (rowid,) = db.execute(sql.ADD_SEARCH_ROW, (n.id,)).fetchone()
-                db.execute(sql.ADD_SEARCH, (rowid, n.label, index_tokens(text)))
+        found = [(n.id, n.label, text) for n in (_node(r) for r in db.execute(sql.NODES_BY_IDS, (json.dumps(ids),)))
+                 if (text := searched_text(n)) is not None]
+        # In batches, not a statement per node: one INSERT … RETURNING per row cost more than indexing its text.
+        db.executemany(sql.ADD_SEARCH_ROW, [(i,) for i, _, _ in found])
+        rowids = dict(db.execute(sql.SEARCH_ROWIDS_OF, (json.dumps([i for i, _, _ in found]),)).fetchall())
+        db.executemany(sql.ADD_SEARCH, [(rowids[i], label, index_tokens(text)) for i, label, text in found])
 
     def _drop_owned(self, db: sqlite3.Connection, plan_id: str) -> tuple[list[str], set[str]]:
         """Delete what a document owns; return removed node ids and the shared nodes its edges touched."""

@@ -67,16 +67,15 @@ class LinkFilter:
     min_score: float | None = None
 
     def passes(self, e: Edge) -> bool:
-        p = e.props
-        score = p.get("score")
-        return (is_live(e) and (self.scope is None or p.get("scope") == self.scope)
-                and (self.status is None or p.get("status") == self.status)
-                and (self.min_score is None or score is None or float(score) >= self.min_score))
+        k = e.link
+        return (is_live(e) and (self.scope is None or k.scope == self.scope)
+                and (self.status is None or k.status == self.status)
+                and (self.min_score is None or k.score is None or float(k.score) >= self.min_score))
 
 
 def is_live(e: Edge) -> bool:
     """A measure-level link that counts: every status but ``rejected`` (the one rule, for every reader)."""
-    return e.type == "DERIVES_FROM" and e.props.get("status") != "rejected"
+    return e.type == "DERIVES_FROM" and e.link.live
 
 
 @dataclass(frozen=True)
@@ -218,12 +217,12 @@ class Store(ABC):
 
     def children(self, node_id: str) -> list[Node]:
         """Direct children of a plan or measure in document order."""
-        kids = sorted(self.edges("PART_OF", target=node_id), key=lambda e: (e.props.get("order", 0), e.source))
+        kids = sorted(self.edges("PART_OF", target=node_id), key=lambda e: (e.part_of.order, e.source))
         return [n for n in (self.get_node(e.source) for e in kids) if n is not None]
 
     def agencies_of(self, measure_id: str) -> list[tuple[Node, Edge]]:
         """Bodies responsible for a task, in the order written, with the RESPONSIBLE_FOR edge (role)."""
-        es = sorted(self.edges("RESPONSIBLE_FOR", target=measure_id), key=lambda e: e.props.get("position", 0))
+        es = sorted(self.edges("RESPONSIBLE_FOR", target=measure_id), key=lambda e: e.responsible.position)
         return [(n, e) for e in es if (n := self.get_node(e.source)) is not None]
 
     def tasks_of(self, agency_id: str) -> list[tuple[Node, Edge]]:
@@ -269,7 +268,7 @@ class Store(ABC):
     def _task_units(self, measure_id: str) -> list[str]:
         kids = self.edges("PART_OF", target=measure_id)
         return [n.id for e in kids if (n := self.get_node(e.source)) is not None and n.label == "Measure"
-                and n.props.get("kind") == "task"]
+                and n.measure.kind == "task"]
 
     def measure_context(self, measure_ids: Iterable[str]) -> tuple[list[Node], list[Edge]]:
         """What a view of these measures shows, in one read: the measures, the edges into them (PART_OF from
@@ -303,7 +302,7 @@ class Store(ABC):
         for pid in out:
             for m in self.find_nodes("Measure", plan_id=pid):
                 plan_of[m.id] = pid
-                kind = str(m.props.get("kind"))
+                kind = m.measure.kind
                 if kind in out[pid]:
                     out[pid][kind] += 1
         for e in self.edges("DERIVES_FROM"):
@@ -318,14 +317,14 @@ class Store(ABC):
         ``status`` and touching one ``plan``'s measures (either end) when given; and how many match in all.
         Keyset paging, so page 1,000 of 900,000 links costs what page 1 does."""
         found = sorted((e for e in self.links(status)
-                        if plan is None or plan in (e.props.get("source_plan"), e.props.get("target_plan"))),
+                        if plan is None or plan in (e.link.source_plan, e.link.target_plan)),
                        key=lambda e: e.id)
         return [e for e in found if after is None or e.id > after][:limit], len(found)
 
     def links(self, status: str | None = None) -> list[Edge]:
         """DERIVES_FROM links between measures, optionally only those with ``status``."""
         es = self.edges("DERIVES_FROM")
-        return [e for e in es if status is None or e.props.get("status") == status]
+        return [e for e in es if status is None or e.link.status == status]
 
     def export(self) -> dict[str, Any]:
         """The whole graph as node-link JSON (networkx's format), for ``policygraph export``."""
@@ -403,7 +402,6 @@ def apply_review_log(links: Iterable[Edge], reviews: Iterable[ReviewRecord],
         if pair in reviewed_pairs or (last is not None and last.decision == "rejected"):
             continue
         if last is not None:
-            e = e.model_copy(update={"props": {**e.props, "status": "confirmed", "reviewed_by": last.reviewer,
-                                               "reviewed_at": last.at, "note": last.note}})
+            e = e.with_fields(status="confirmed", reviewed_by=last.reviewer, reviewed_at=last.at, note=last.note)
         out.append(e)
     return out

@@ -77,10 +77,10 @@ def list_agencies(store: Store, function: str | None = None, jurisdiction: str |
     """
     snap = snapshot(store)
     agencies = [a for a in snap.nodes("Agency").values()
-                if (function is None or function in (a.props.get("functions") or []))
-                and (jurisdiction is None or a.props.get("jurisdiction") == jurisdiction)
-                and (level is None or a.props.get("level") == level)
-                and (not q or q in str(a.props.get("name", "")))]
+                if (function is None or function in a.agency.functions)
+                and (jurisdiction is None or a.agency.jurisdiction == jurisdiction)
+                and (level is None or a.agency.level == level)
+                and (not q or q in a.agency.name)]
     items = sorted((_summary(snap, a) for a in agencies), key=lambda s: (-s.tasks, s.name))
     return AgencyList(items=items, total=len(items), spread=_spread(items))
 
@@ -98,19 +98,18 @@ def obligations(store: Store, agency: str, role: str | None = None) -> Obligatio
     snap.prefetch_measures(e.target for e in edges)
     for e in edges:
         m = snap.measure(e.target)
-        if m is not None and (role is None or e.props.get("role") == role):
-            items.append(Obligation(role=e.props.get("role", ""), as_written=e.props.get("as_written", ""),
+        if m is not None and (role is None or e.responsible.role == role):
+            items.append(Obligation(role=e.responsible.role, as_written=e.responsible.as_written,
                                     task=snap.measure_view(m)))
     items.sort(key=lambda o: (o.task.plan.id, o.task.span[:1], o.task.id))
     return Obligations(agency=_summary(snap, a), items=items, total=len(items))
 
 
 def _summary(snap: Snapshot, a: Node) -> AgencySummary:
-    roles = Counter(str(e.props.get("role")) for e in snap.out("RESPONSIBLE_FOR", a.id))
-    p = a.props
-    return AgencySummary(id=a.id, name=p.get("name", ""), functions=list(p.get("functions") or []),
-                         level=p.get("level", ""), jurisdiction=p.get("jurisdiction"),
-                         collective=bool(p.get("collective")), tasks=sum(roles.values()),
+    roles = Counter(e.responsible.role for e in snap.out("RESPONSIBLE_FOR", a.id))
+    p = a.agency
+    return AgencySummary(id=a.id, name=p.name, functions=list(p.functions), level=p.level,
+                         jurisdiction=p.jurisdiction, collective=p.collective, tasks=sum(roles.values()),
                          by_role={r: roles.get(r, 0) for r in ROLES})
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from policygraph.errors import NotFound
+from policygraph.graph.records import PlanRecord
 from policygraph.graph.store import Store
 from policygraph.loaders.model import LEVEL_RANK
 from policygraph.queries.cascade import Linked, LinkFilter, walk
@@ -98,9 +99,9 @@ def list_plans(store: Store, level: str | None = None, jurisdiction: str | None 
     """
     snap = snapshot(store)
     items = [_plan_summary(snap, pid) for pid, p in snap.nodes("Plan").items()
-             if (level is None or p.props.get("level") == level)
-             and (jurisdiction is None or p.props.get("jurisdiction") == jurisdiction)
-             and (year is None or p.props.get("year") == year) and (kind is None or p.props.get("kind") == kind)]
+             if (level is None or p.plan.level == level)
+             and (jurisdiction is None or p.plan.jurisdiction == jurisdiction)
+             and (year is None or p.plan.year == year) and (kind is None or p.plan.kind == kind)]
     items.sort(key=lambda p: (LEVEL_RANK.get(p.level, 9), p.jurisdiction, p.year or 0, p.id))
     return PlanList(items=items, total=len(items))
 
@@ -121,10 +122,10 @@ def plan_tree(store: Store, ref: str) -> PlanTreeView:
     pid = resolve_plan(snap, ref)
     kids: dict[str | None, list[TreeNode]] = {}
     ms = sorted(snap.measures_of(pid),
-                key=lambda m: (m.props.get("order", 0), m.id))
-    for m in ms:
-        kids.setdefault(m.props.get("parent_id"), []).append(
-            TreeNode(id=m.id, kind=m.props["kind"], number=m.props.get("number"), title=m.props.get("title", "")))
+                key=lambda m: (m.measure.order, m.id))
+    for node in ms:
+        m = node.measure
+        kids.setdefault(m.parent_id, []).append(TreeNode(id=node.id, kind=m.kind, number=m.number, title=m.title))
 
     def attach(nodes: list[TreeNode]) -> list[TreeNode]:
         return [n.model_copy(update={"children": attach(kids.get(n.id, []))}) for n in nodes]
@@ -140,8 +141,8 @@ def get_measure(store: Store, ref: str) -> MeasureDetail:
     """
     snap = snapshot(store)
     m = resolve_measure(snap, ref)
-    kids = sorted(snap.into("PART_OF", m.id), key=lambda e: (e.props.get("order", 0), e.source))
-    return MeasureDetail(measure=snap.measure_view(m), structure_parent=m.props.get("parent_id"),
+    kids = sorted(snap.into("PART_OF", m.id), key=lambda e: (e.part_of.order, e.source))
+    return MeasureDetail(measure=snap.measure_view(m), structure_parent=m.measure.parent_id,
                          structure_children=[e.source for e in kids],
                          parents=walk(snap, m.id, "up", LinkFilter(), 1),
                          children=walk(snap, m.id, "down", LinkFilter(), 1))
@@ -150,7 +151,7 @@ def get_measure(store: Store, ref: str) -> MeasureDetail:
 def list_laws(store: Store, q: str | None = None) -> LawList:
     """Cited laws and documents, most cited first; ``q`` filters by part of the title."""
     snap = snapshot(store)
-    items = [_law(snap, lid) for lid, law in snap.nodes("Law").items() if not q or q in law.props.get("title", "")]
+    items = [_law(snap, lid) for lid, law in snap.nodes("Law").items() if not q or q in law.law.title]
     items.sort(key=lambda law: (-law.cited_by, law.title))
     return LawList(items=items, total=len(items))
 
@@ -168,7 +169,7 @@ def list_jurisdictions(store: Store, level: str | None = None) -> JurisdictionLi
     """Places in the graph with the plans each issued."""
     snap = snapshot(store)
     items = [_jurisdiction(snap, jid) for jid, j in snap.nodes("Jurisdiction").items()
-             if level is None or j.props.get("level") == level]
+             if level is None or j.place.level == level]
     items.sort(key=lambda j: (LEVEL_RANK.get(j.level, 9), j.name, j.id))
     return JurisdictionList(items=items, total=len(items))
 
@@ -176,7 +177,7 @@ def list_jurisdictions(store: Store, level: str | None = None) -> JurisdictionLi
 def get_jurisdiction(store: Store, jid: str) -> JurisdictionView:
     snap = snapshot(store)
     if jid not in snap.nodes("Jurisdiction"):
-        hits = [k for k, j in snap.nodes("Jurisdiction").items() if j.props.get("name") == jid]
+        hits = [k for k, j in snap.nodes("Jurisdiction").items() if j.place.name == jid]
         if len(hits) != 1:
             raise NotFound(f"no single jurisdiction {jid!r}", listing="jurisdictions")
         jid = hits[0]
@@ -184,23 +185,22 @@ def get_jurisdiction(store: Store, jid: str) -> JurisdictionView:
 
 
 def _plan_summary(snap: Snapshot, pid: str) -> PlanSummary:
-    p = snap.plan(pid)
-    props = p.props if p else {}
+    node = snap.plan(pid)
+    p = node.plan if node else PlanRecord()
     measures = len(snap.measures_of(pid))
-    return PlanSummary(**snap.plan_ref(pid).model_dump(), issuer=props.get("issuer"), source=props.get("source"),
+    return PlanSummary(**snap.plan_ref(pid).model_dump(), issuer=p.issuer, source=p.source or None,
                        measures=measures,
-                       derives_from=sorted(e.target for e in snap.out("PLAN_DERIVES_FROM", pid)
-                                           if e.props.get("status") != "rejected"))
+                       derives_from=sorted(e.target for e in snap.out("PLAN_DERIVES_FROM", pid) if e.link.live))
 
 
 def _law(snap: Snapshot, lid: str) -> LawSummary:
     law = snap.nodes("Law")[lid]
-    return LawSummary(id=lid, title=law.props.get("title", ""), kind=law.props.get("kind", ""),
+    return LawSummary(id=lid, title=law.law.title, kind=law.law.kind,
                       cited_by=len(snap.into("CITES", lid)))
 
 
 def _jurisdiction(snap: Snapshot, jid: str) -> JurisdictionView:
-    j = snap.nodes("Jurisdiction")[jid].props
-    return JurisdictionView(id=jid, name=j.get("name", ""), level=j.get("level", ""), code=j.get("code"),
-                            parents=list(j.get("parents") or []), anonymised=bool(j.get("anonymised")),
+    j = snap.nodes("Jurisdiction")[jid].place
+    return JurisdictionView(id=jid, name=j.name, level=j.level, code=j.code, parents=list(j.parents),
+                            anonymised=j.anonymised,
                             plans=sorted(e.source for e in snap.into("ISSUED_BY", jid)))

@@ -104,8 +104,8 @@ def paths(snap: Snapshot, roots: list[str], direction: str, links: LinkFilter, d
         near = e.target if down else e.source
         index[near].append(e)
         n = ends.get(near)
-        if n is not None and n.props.get("kind") == "task" and n.props.get("parent_id"):
-            index[str(n.props["parent_id"])].append(e)
+        if n is not None and n.measure.kind == "task" and n.measure.parent_id:
+            index[n.measure.parent_id].append(e)
     return {root: _bfs(index, root, down, depth) for root in roots}
 
 
@@ -140,12 +140,12 @@ def linked(snap: Snapshot, found: Paths) -> list[Linked]:
 
 def plan_of(snap: Snapshot, measure_id: str) -> str | None:
     m = snap.outline(measure_id)
-    return str(m.props.get("plan_id")) if m is not None and m.label == "Measure" else None
+    return m.measure.plan_id if m is not None and m.label == "Measure" else None
 
 
 def link_score(e: Edge) -> float:
     """A hop's score; a reviewer-added link without one counts as 1 (a chain scores its weakest hop)."""
-    s = e.props.get("score")
+    s = e.link.score
     return 1.0 if s is None else float(s)
 
 

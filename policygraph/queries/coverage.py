@@ -87,9 +87,9 @@ class CoverageMatrix(Listing):
 def parent_measures(snap: Snapshot, plan_id: str) -> list[Node]:
     """The measures coverage is counted over: the plan's items in document order, or its task units."""
     ms = list(snap.measures_of(plan_id))
-    items = [m for m in ms if m.props.get("kind") == "item"]
-    chosen = items or [m for m in ms if m.props.get("kind") == "task"]
-    return sorted(chosen, key=lambda m: (m.props.get("span") or [0])[0])
+    items = [m for m in ms if m.measure.kind == "item"]
+    chosen = items or [m for m in ms if m.measure.kind == "task"]
+    return sorted(chosen, key=lambda m: m.measure.start)
 
 
 def lower_plans(store: Store, snap: Snapshot, parent: str, level: str | None, reached: Iterable[str]) -> list[str]:
@@ -124,8 +124,7 @@ def coverage(store: Store, parent: str, child: str, links: LinkFilter = LinkFilt
         found.sort(key=lambda f: (-f.score, f.measure.id))
         covering.update(f.measure.id for f in found)
         rows.append(CoverageRow(measure=snap.measure_view(m), covered=bool(found), implementations=found))
-    tasks = sorted((m for m in snap.measures_of(cid) if m.props.get("kind") == "task"),
-                   key=lambda t: (t.props.get("span") or [0])[0])
+    tasks = sorted((m for m in snap.measures_of(cid) if m.measure.kind == "task"), key=lambda t: t.measure.start)
     # A task that reaches the parent plan through any path is no local addition, even when the measure it
     # reaches is not one coverage counts over.
     up = paths(snap, [t.id for t in tasks if t.id not in covering], "up", links, MAX_DEPTH)
@@ -166,7 +165,7 @@ def coverage_matrix(store: Store, parent: str, child_level: str, links: LinkFilt
             scores = by_plan.get(p, [])
             hit[p] += bool(scores)
             cells.append(MatrixCell(plan_id=p, tasks=len(scores), best_score=max(scores) if scores else None))
-        rows.append(MatrixRow(measure_id=m.id, ref=snap.measure_ref(m), title=m.props.get("title", ""), cells=cells))
+        rows.append(MatrixRow(measure_id=m.id, ref=snap.measure_ref(m), title=m.measure.title, cells=cells))
     share = {p: round(hit[p] / len(rows), 4) if rows else 0.0 for p in plans}
     return CoverageMatrix(parent=snap.plan_ref(pid), plans=[snap.plan_ref(p) for p in plans], share_covered=share,
                           items=rows, total=len(rows))

@@ -29,7 +29,7 @@ def resolve_plan(snap: Snapshot, ref: str) -> str:
     m = _PLACE_YEAR.match(ref)
     place, year = (m.group("place"), m.group("year")) if m else (ref, None)
     hits = [pid for pid, p in plans.items()
-            if p.props.get("jurisdiction") == place and (year is None or str(p.props.get("year")) == year)]
+            if p.plan.jurisdiction == place and (year is None or str(p.plan.year) == year)]
     if len(hits) == 1:
         return hits[0]
     if not hits:
@@ -42,7 +42,7 @@ def resolve_plan(snap: Snapshot, ref: str) -> str:
 def resolve_measure(snap: Snapshot, ref: str) -> Node:
     """The measure a reference names: a measure id, or ``<plan>#<number>``.
 
-    >>> resolve_measure(snap, "河北省#24").props["title"]   # doctest: +SKIP
+    >>> resolve_measure(snap, "河北省#24").measure.title   # doctest: +SKIP
     '完善农产品质量安全追溯体系'
     """
     ref = ref.strip()
@@ -55,16 +55,16 @@ def resolve_measure(snap: Snapshot, ref: str) -> Node:
     if not plan_part or not number:
         raise InputError(ref, "a measure reference is <plan>#<number>, e.g. 河北省#24 or 西平县2020#（十七）")
     plan_id = resolve_plan(snap, plan_part)
-    numbered = [m for m in snap.measures_of(plan_id) if m.props.get("number")]
-    hits = [m for m in numbered if m.props["number"] == number]
+    numbered = [m for m in snap.measures_of(plan_id) if m.measure.number]
+    hits = [m for m in numbered if m.measure.number == number]
     if not hits:
-        hits = [m for m in numbered if _bare(m.props["number"]) == _bare(number)]
+        hits = [m for m in numbered if _bare(str(m.measure.number)) == _bare(number)]
     if len(hits) == 1:
         return hits[0]
     if not hits:
         raise NotFound(f"plan {snap.plan_label(plan_id)} has no measure numbered {number!r}")
     raise Ambiguous(f"{ref!r} matches {len(hits)} measures; use one of the candidates",
-                    [f"{snap.plan_label(plan_id)}#{m.props['number']} ({m.id})" for m in hits])
+                    [f"{snap.plan_label(plan_id)}#{m.measure.number} ({m.id})" for m in hits])
 
 
 def resolve_agency(snap: Snapshot, ref: str) -> Node:

@@ -76,8 +76,7 @@ def review_link(store: Store, link_id: str, decision: Literal["confirm", "reject
     link = _find(store, link_id)
     status: Literal["confirmed", "rejected"] = "confirmed" if decision == "confirm" else "rejected"
     at = _now()
-    updated = link.model_copy(update={"props": {**link.props, "status": status, "reviewed_by": reviewer,
-                                                 "reviewed_at": at, "note": note}})
+    updated = link.with_fields(status=status, reviewed_by=reviewer, reviewed_at=at, note=note)
     store.put_reviewed_link(updated, ReviewRecord(source=link.source, target=link.target, decision=status,
                                                   reviewer=reviewer, at=at, note=note))
     return _view(snapshot(store), updated)
@@ -87,10 +86,10 @@ def add_link(store: Store, source: str, target: str, reviewer: str, note: str = 
     """Add a link the aligner missed: ``source`` (lower task) implements ``target`` (higher measure); confirmed."""
     snap = snapshot(store)
     src, tgt = resolve_measure(snap, source), resolve_measure(snap, target)
-    sp, tp = snap.plan(str(src.props.get("plan_id"))), snap.plan(str(tgt.props.get("plan_id")))
+    sp, tp = snap.plan(src.measure.plan_id), snap.plan(tgt.measure.plan_id)
     if sp is None or tp is None or sp.id == tp.id:
         raise InputError(f"{source} → {target}", "a link joins measures of two different plans")
-    if LEVEL_RANK.get(str(sp.props.get("level")), 9) <= LEVEL_RANK.get(str(tp.props.get("level")), 9):
+    if LEVEL_RANK.get(sp.plan.level, 9) <= LEVEL_RANK.get(tp.plan.level, 9):
         raise InputError(f"{source} → {target}", "the source must be a lower-level plan's measure than the target")
     existing = [e for e in store.edges("DERIVES_FROM", source=src.id, target=tgt.id)]
     if existing:
@@ -117,13 +116,13 @@ def _scope(snap: Snapshot, lower: str, higher: str) -> str:
     chain = [snap.plan_ref(lower).jurisdiction]
     for e in snap.out("ISSUED_BY", lower):
         j = snap.nodes("Jurisdiction").get(e.target)
-        chain += list(j.props.get("parents") or []) if j else []
+        chain += list(j.place.parents) if j else []
     return "within" if place in chain else "cross"
 
 
 def _plan_of(snap: Snapshot, measure_id: str) -> str | None:
     m = snap.measure(measure_id)
-    return str(m.props.get("plan_id")) if m else None
+    return m.measure.plan_id if m else None
 
 
 def _view(snap: Snapshot, e: Edge) -> LinkView:
@@ -132,7 +131,7 @@ def _view(snap: Snapshot, e: Edge) -> LinkView:
     return LinkView(link=hop(e), source_ref=snap.measure_ref(src) if src else None,
                     target_ref=snap.measure_ref(tgt) if tgt else None,
                     source_plan=snap.plan_ref(sp) if sp else None, target_plan=snap.plan_ref(tp) if tp else None,
-                    reviewed_at=e.props.get("reviewed_at"))
+                    reviewed_at=e.link.reviewed_at)
 
 
 def _now() -> str:

@@ -81,7 +81,7 @@ def search(store: Store, q: str, level: str | None = None, jurisdiction: str | N
     candidates = store.search_text(terms, [kind] if kind else None, CANDIDATES)
     found = [n for n in candidates if contains_all(n, terms)]
     # A task unit's reference is its item's number: read the items in one batch, not one by one.
-    snap.prefetch_nodes(str(n.props["parent_id"]) for n in found if n.label == "Measure" and n.props.get("parent_id"))
+    snap.prefetch_nodes(str(n.measure.parent_id) for n in found if n.label == "Measure" and n.measure.parent_id)
     filtered = level is not None or jurisdiction is not None or year is not None
     docs = [d for n in found if _passes(d := _doc(snap, n, filtered), level, jurisdiction, year)]
     avg_len = sum(len(d.text) for d in docs) / max(1, len(docs))
@@ -93,21 +93,20 @@ def search(store: Store, q: str, level: str | None = None, jurisdiction: str | N
 def _doc(snap: Snapshot, n: Node, with_contexts: bool) -> _Doc:
     """A hit with what it shows and, when a filter asks, the plans it appears in."""
     text = searched_text(n) or ""
-    p = n.props
+    plan_id = n.measure.plan_id if n.label == "Measure" else n.indicator.plan_id if n.label == "Indicator" else None
     plans: set[str] = set()
-    if n.label in ("Measure", "Indicator"):
-        plans = {str(p.get("plan_id"))}
+    if plan_id is not None:
+        plans = {plan_id}
     elif with_contexts and n.label == "Agency":
-        plans = {str(t.props.get("plan_id")) for e in snap.out("RESPONSIBLE_FOR", n.id) if (t := snap.measure(e.target))}
+        plans = {t.measure.plan_id for e in snap.out("RESPONSIBLE_FOR", n.id) if (t := snap.measure(e.target))}
     elif with_contexts and n.label == "Law":
-        plans = {str(t.props.get("plan_id")) for e in snap.into("CITES", n.id) if (t := snap.measure(e.source))}
-    contexts = [(str(pl.props.get("level")), str(pl.props.get("jurisdiction")), pl.props.get("year"))
+        plans = {t.measure.plan_id for e in snap.into("CITES", n.id) if (t := snap.measure(e.source))}
+    contexts = [(pl.plan.level, pl.plan.jurisdiction, pl.plan.year)
                 for pid in sorted(plans) if (pl := snap.plan(pid)) is not None]
     if n.label == "Agency":  # an agency's level and place are its own, the year its plans'
-        contexts = [(str(p.get("level")), str(p.get("jurisdiction")), c[2]) for c in contexts]
+        contexts = [(n.agency.level, str(n.agency.jurisdiction), c[2]) for c in contexts]
     kind = _KIND_OF[n.label]
-    title = str(p.get("title", "")) if kind == "measure" else text
-    plan_id = str(p.get("plan_id")) if n.label in ("Measure", "Indicator") else None
+    title = n.measure.title if kind == "measure" else text
     return _Doc(kind, n.id, title, text, snap.measure_ref(n) if kind == "measure" else None,
                 snap.plan_ref(plan_id) if plan_id else None, contexts)
 

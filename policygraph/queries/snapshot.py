@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from policygraph.graph.model import Edge, Node
+from policygraph.graph.records import PlanRecord
 from policygraph.graph.store import CONTEXT_TYPES, Store
 from policygraph.queries.models import AgencyRole, CitationView, Hop, IndicatorView, MeasureView, PlanRef
 
@@ -153,8 +154,7 @@ class Snapshot:
     def plan_label(self, plan_id: str) -> str:
         """Readable name of a plan: ``西平县2020``, ``河北省`` — or its id when two plans would share the name."""
         if self._shared.labels is None:
-            names = {pid: f"{p.props.get('jurisdiction', '')}{p.props.get('year') or ''}"
-                     for pid, p in self.nodes("Plan").items()}
+            names = {pid: f"{p.plan.jurisdiction}{p.plan.year or ''}" for pid, p in self.nodes("Plan").items()}
             seen: dict[str, int] = defaultdict(int)
             for name in names.values():
                 seen[name] += 1
@@ -162,74 +162,68 @@ class Snapshot:
         return self._shared.labels.get(plan_id, plan_id)
 
     def plan_ref(self, plan_id: str) -> PlanRef:
-        p = self.plan(plan_id)
-        props = p.props if p else {}
-        return PlanRef(id=plan_id, ref=self.plan_label(plan_id), title=str(props.get("title", "")),
-                       kind=props.get("kind"), year=props.get("year"),
-                       jurisdiction=str(props.get("jurisdiction", "")), level=str(props.get("level", "")))
+        node = self.plan(plan_id)
+        p = node.plan if node else PlanRecord()
+        return PlanRef(id=plan_id, ref=self.plan_label(plan_id), title=p.title, kind=p.kind, year=p.year,
+                       jurisdiction=p.jurisdiction, level=p.level)
 
     def units(self, measure_id: str) -> list[str]:
         """The measure and its own task units: asked about an item, links to its task units count as links to it."""
         kids = [e.source for e in self.into("PART_OF", measure_id)]
-        return [measure_id, *(k for k in kids if (m := self.measure(k)) is not None and m.props.get("kind") == "task")]
+        return [measure_id, *(k for k in kids if (m := self.measure(k)) is not None and m.measure.kind == "task")]
 
     def measure_ref(self, node: Node) -> str | None:
         """``河北省#24`` for a numbered measure; a task unit gets the reference of the item it belongs to."""
-        number = node.props.get("number")
-        if number is None and node.props.get("parent_id"):
-            parent = self.measure(str(node.props["parent_id"]))
-            number = parent.props.get("number") if parent is not None else None
-        return f"{self.plan_label(str(node.props.get('plan_id')))}#{number}" if number else None
+        m = node.measure
+        number = m.number
+        if number is None and m.parent_id:
+            parent = self.measure(m.parent_id)
+            number = parent.measure.number if parent is not None else None
+        return f"{self.plan_label(m.plan_id)}#{number}" if number else None
 
     def measure_view(self, node: Node) -> MeasureView:
         """A measure with its plan, agencies (with roles), indicators and citations."""
-        p = node.props
+        m = node.measure
         return MeasureView(
-            id=node.id, ref=self.measure_ref(node), plan=self.plan_ref(str(p.get("plan_id"))), kind=p["kind"],
-            number=p.get("number"), title=p.get("title", ""), text=p.get("text", ""), span=list(p.get("span") or []),
-            parent_id=p.get("parent_id"), agencies=self.agency_roles(node.id),
+            id=node.id, ref=self.measure_ref(node), plan=self.plan_ref(m.plan_id), kind=m.kind, number=m.number,
+            title=m.title, text=m.text, span=list(m.span), parent_id=m.parent_id, agencies=self.agency_roles(node.id),
             indicators=self.indicators(node.id), citations=self.citations(node.id))
 
     def agency_roles(self, measure_id: str) -> list[AgencyRole]:
-        edges = sorted(self.into("RESPONSIBLE_FOR", measure_id), key=lambda e: e.props.get("position", 0))
+        edges = sorted(self.into("RESPONSIBLE_FOR", measure_id), key=lambda e: e.responsible.position)
         out = []
         for e in edges:
-            a = self.node("Agency", e.source)
-            if a is not None:
-                out.append(AgencyRole(id=a.id, name=a.props["name"], role=e.props.get("role", ""),
-                                      as_written=e.props.get("as_written", ""),
-                                      functions=list(a.props.get("functions") or []), level=a.props.get("level", "")))
+            node = self.node("Agency", e.source)
+            if node is not None:
+                a, r = node.agency, e.responsible
+                out.append(AgencyRole(id=node.id, name=a.name, role=r.role, as_written=r.as_written,
+                                      functions=list(a.functions), level=a.level))
         return out
 
     def indicators(self, measure_id: str) -> list[IndicatorView]:
-        edges = sorted(self.out("HAS_TARGET", measure_id), key=lambda e: e.props.get("position", 0))
+        edges = sorted(self.out("HAS_TARGET", measure_id), key=lambda e: e.has_target.position)
         nodes = [self.node("Indicator", e.target) for e in edges]
         return [indicator_view(n) for n in nodes if n is not None]
 
     def citations(self, measure_id: str) -> list[CitationView]:
         out = []
-        for e in sorted(self.out("CITES", measure_id), key=lambda e: (e.props.get("span") or [0])[0]):
+        for e in sorted(self.out("CITES", measure_id), key=lambda e: e.cites.start):
             law = self.node("Law", e.target)
             if law is not None:
-                out.append(CitationView(law_id=law.id, title=law.props["title"],
-                                        kind=e.props.get("kind") or law.props.get("kind", ""),
-                                        span=list(e.props.get("span") or [])))
+                out.append(CitationView(law_id=law.id, title=law.law.title, kind=e.cites.kind or law.law.kind,
+                                        span=list(e.cites.span)))
         return out
 
 
 def indicator_view(n: Node) -> IndicatorView:
-    p = n.props
-    return IndicatorView(id=n.id, metric=p["metric"], comparator=p["comparator"], value=float(p["value"]),
-                         unit=p.get("unit", ""), deadline=p.get("deadline"), span=list(p.get("span") or []),
-                         measure_id=str(p.get("measure_id", "")))
+    i = n.indicator
+    return IndicatorView(id=n.id, metric=i.metric, comparator=i.comparator, value=float(i.value), unit=i.unit,
+                         deadline=i.deadline, span=list(i.span), measure_id=i.measure_id)
 
 
 def hop(e: Edge) -> Hop:
     """A DERIVES_FROM edge as a path step with its score, status, scope and evidence."""
-    p = e.props
-    score = p.get("score")
-    evidence = p.get("evidence")
-    return Hop(link_id=e.id, source=e.source, target=e.target, score=float(score) if score is not None else None,
-               label=p.get("label"), status=str(p.get("status", "inferred")), scope=p.get("scope"),
-               method=p.get("method"), evidence=evidence if isinstance(evidence, dict) else {},
-               reviewed_by=p.get("reviewed_by"), note=p.get("note"))
+    k = e.link
+    return Hop(link_id=e.id, source=e.source, target=e.target, score=float(k.score) if k.score is not None else None,
+               label=k.label, status=k.status, scope=k.scope, method=k.method or None,
+               evidence=k.evidence if isinstance(k.evidence, dict) else {}, reviewed_by=k.reviewed_by, note=k.note)

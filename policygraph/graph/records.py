@@ -1,0 +1,180 @@
+"""Typed records: the fields each node label and edge type carries, in one place.
+
+A store keeps a node's or an edge's fields as a property map (SQLite: one JSON column; Neo4j: one real property
+per field). Readers do not pick keys out of that map: they ask a node for its record (``node.measure.kind``,
+``edge.link.score``), so a field's name, type and default are written once, here, and a misspelt field is an
+attribute error at the first test rather than a silent ``None``. Writers build the same records
+(``graph/model.py``, the aligner, review), so what is written and what is read are the same shape.
+
+Reading uses ``model_construct``: the map was validated when it was written, and an older store's map (a field
+added since) reads with the field's default. Outline reads (``store.HEAVY_FIELDS`` left out) read texts as "".
+"""
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Record(BaseModel):
+    """Base of every record: immutable, unknown fields refused when written."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def fields(self) -> dict[str, Any]:
+        """The property map a store keeps (JSON-ready): the fields given, so a map written before a field
+        existed reads back as it was."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
+
+R = TypeVar("R", bound=Record)
+
+
+def read(cls: type[R], props: dict[str, Any]) -> R:
+    """A record from a stored property map, without validating it again (fields the map lacks take defaults)."""
+    return cls.model_construct(**{k: v for k, v in props.items() if k in cls.model_fields})
+
+
+# ---- nodes ------------------------------------------------------------------------------------------------
+class PlanRecord(Record):
+    """A loaded document (label Plan)."""
+
+    title: str = ""
+    kind: str | None = None
+    year: int | None = None
+    jurisdiction: str = Field(default="", description="name of the issuing place: 河北省, 西平县")
+    level: str = Field(default="", description="national | province | city | county | township")
+    issuer: str | None = None
+    source: str = ""
+    source_format: str = ""
+    content_hash: str = ""
+    title_span: list[int] | None = None
+
+
+class MeasureRecord(Record):
+    """A section, item or task unit of a plan (label Measure)."""
+
+    kind: str = Field(default="", description="section | item | task")
+    number: str | None = None
+    title: str = ""
+    text: str = ""
+    span: list[int] = Field(default_factory=list)
+    order: int = 0
+    plan_id: str = ""
+    parent_id: str | None = None
+    searched: str | None = Field(default=None, description="the text it is found by (graph/textindex.py)")
+
+    @property
+    def start(self) -> int:
+        """Where it starts in its document: the reading order of measures from different branches."""
+        return self.span[0] if self.span else 0
+
+
+class AgencyRecord(Record):
+    """A responsible body in its place (label Agency)."""
+
+    name: str = ""
+    functions: list[str] = Field(default_factory=list)
+    level: str = ""
+    collective: bool = False
+    jurisdiction: str | None = None
+
+
+class IndicatorRecord(Record):
+    """A numeric target of a measure (label Indicator)."""
+
+    metric: str = ""
+    comparator: str = ""
+    value: float = 0.0
+    unit: str = ""
+    deadline: int | None = None
+    span: list[int] = Field(default_factory=list)
+    measure_id: str = ""
+    plan_id: str = ""
+
+
+class LawRecord(Record):
+    """A cited law, regulation, standard or plan (label Law)."""
+
+    title: str = ""
+    kind: str = ""
+
+
+class JurisdictionRecord(Record):
+    """An administrative division (label Jurisdiction)."""
+
+    name: str = ""
+    level: str = ""
+    code: str | None = None
+    anonymised: bool = False
+    parents: list[str] = Field(default_factory=list, description="enclosing divisions, nearest first")
+
+
+# ---- edges ------------------------------------------------------------------------------------------------
+class PartOfRecord(Record):
+    """PART_OF: a measure within its parent (or its plan)."""
+
+    order: int = 0
+
+
+class ResponsibleForRecord(Record):
+    """RESPONSIBLE_FOR: a body named for a measure, as the document wrote it."""
+
+    role: str = ""
+    as_written: str = ""
+    span: list[int] = Field(default_factory=list)
+    position: int = 0
+
+
+class HasTargetRecord(Record):
+    """HAS_TARGET: a measure's n-th target."""
+
+    position: int = 0
+
+
+class CitesRecord(Record):
+    """CITES: where a measure cites a law."""
+
+    span: list[int] = Field(default_factory=list)
+    kind: str | None = None
+
+    @property
+    def start(self) -> int:
+        return self.span[0] if self.span else 0
+
+
+class LinkRecord(Record):
+    """DERIVES_FROM (task → measure) and PLAN_DERIVES_FROM (plan → plan): the aligner's and reviewers' links."""
+
+    status: str = Field(default="inferred", description="inferred | confirmed | rejected")
+    scope: str | None = Field(default=None, description="within | cross: inside the higher plan's place or not")
+    method: str = ""
+    source_plan: str = ""
+    target_plan: str = ""
+    score: float | None = None
+    label: str | None = Field(default=None, description="direct | partial (task links)")
+    evidence: dict[str, Any] = Field(default_factory=dict, description="shared spans and sub-scores")
+    basis: str | None = Field(default=None, description="why two plans are linked (plan links)")
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None
+    note: str | None = None
+
+    @property
+    def live(self) -> bool:
+        """Shown in cascades: every status but rejected."""
+        return self.status != "rejected"
+
+
+class EmptyRecord(Record):
+    """Edge types with no fields of their own (HAS_MEASURE, ISSUED_BY, WITHIN, BELONGS_TO)."""
+
+
+NODE_RECORDS: dict[str, type[Record]] = {
+    "Plan": PlanRecord, "Measure": MeasureRecord, "Agency": AgencyRecord, "Indicator": IndicatorRecord,
+    "Law": LawRecord, "Jurisdiction": JurisdictionRecord,
+}
+EDGE_RECORDS: dict[str, type[Record]] = {
+    "HAS_MEASURE": EmptyRecord, "PART_OF": PartOfRecord, "RESPONSIBLE_FOR": ResponsibleForRecord,
+    "HAS_TARGET": HasTargetRecord, "CITES": CitesRecord, "ISSUED_BY": EmptyRecord, "WITHIN": EmptyRecord,
+    "BELONGS_TO": EmptyRecord, "DERIVES_FROM": LinkRecord, "PLAN_DERIVES_FROM": LinkRecord,
+}
