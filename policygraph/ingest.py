@@ -1,15 +1,16 @@
 """Ingestion, in one place: file → plan tree → graph fragment → store → alignment.
 
 The CLI's ``load``, the API's upload and the benchmarks all go through here, so a document is written the same
-way whichever door it came in by: parsed (``loaders``), turned into a fragment (``graph.model``), written in
-one transaction per document (``Store.write_fragment``), and aligned against the plans already there
-(``align``). A bad file is reported and skipped while the others still load. Loading is idempotent because
-plan ids and measure ids are derived from content and a document whose content hash is already stored is not
-written again. This module sits above loaders, graph and align; none of them imports it.
+way whichever door it came in by: parsed (``loaders``), turned into a fragment (``graph.model``), written whole
+or not at all (``Store.write_fragment``; a load of many files commits them ``BATCH`` at a time with
+``Store.write_fragments``), and aligned against the plans already there (``align``). A bad file is reported and
+skipped while the others still load. Loading is idempotent because plan ids and measure ids are derived from
+content and a document whose content hash is already stored is not written again. This module sits above
+loaders, graph and align; none of them imports it.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,9 +28,18 @@ if TYPE_CHECKING:
     from policygraph.align.run import AlignResult
 
 
+#: Documents written per ``Store.write_fragments`` call by a load of many files.
+BATCH = 16
+
+
 def write_tree(store: Store, tree: PlanTree) -> WriteResult:
     """One parsed document into the store, in one transaction."""
     return store.write_fragment(build_fragment(tree))
+
+
+def write_trees(store: Store, trees: Sequence[PlanTree]) -> list[WriteResult]:
+    """Parsed documents into the store, each whole or not at all, committed together where the store can."""
+    return store.write_fragments([build_fragment(t) for t in trees])
 
 
 @dataclass
@@ -69,17 +79,29 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
 
 def load_paths(store: Store, paths: Iterable[Path],
                progress: Callable[[Path], None] | None = None) -> LoadSummary:
-    """Load every file; parse errors skip the file, store errors stop the load (the store is unusable)."""
+    """Load every file; parse errors skip the file, store errors stop the load (the store is unusable).
+
+    Parsed documents are written ``BATCH`` at a time (``Store.write_fragments``): each is still whole or
+    absent, and a store error keeps the documents written before it."""
     summary = LoadSummary()
+    batch: list[PlanTree] = []
     for path in collect_files(paths):
         if progress:
             progress(path)
         try:
-            tree = parse_file(path)
+            batch.append(parse_file(path))
         except InputError as exc:
             summary.skipped.append(str(exc))
             continue
-        result = write_tree(store, tree)
+        if len(batch) >= BATCH:
+            _write_batch(store, batch, summary)
+            batch = []
+    _write_batch(store, batch, summary)
+    return summary
+
+
+def _write_batch(store: Store, trees: list[PlanTree], summary: LoadSummary) -> None:
+    for tree, result in zip(trees, write_trees(store, trees)):
         summary.written.append(result)
         summary.trees.append(tree)
         summary.documents += 1
@@ -90,7 +112,6 @@ def load_paths(store: Store, paths: Iterable[Path],
         summary.agencies += sum(len(m.agencies) for m in tasks)
         summary.indicators += sum(len(m.indicators) for m in tasks)
         summary.citations += sum(len(m.citations) for m in tasks)
-    return summary
 
 
 class DocumentSummary(BaseModel):

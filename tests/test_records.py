@@ -24,9 +24,11 @@ MAP_OWNERS = {"graph/sqlite_store.py", "graph/sqlite_sql.py", "graph/neo4j_store
 
 def test_every_fragment_field_is_a_record_field(corpus: dict[str, Fragment]) -> None:
     for fragment in corpus.values():
-        for n in fragment.nodes:
+        for n in fragment.nodes:  # the builder skips validation (model_construct): validate here
+            Node.model_validate(n.model_dump())
             NODE_RECORDS[n.label].model_validate(n.props)  # extra="forbid": a field readers cannot see fails
         for e in fragment.edges:
+            Edge.model_validate(e.model_dump())
             EDGE_RECORDS[e.type].model_validate(e.props)
 
 

@@ -111,6 +111,26 @@ def test_reloading_the_same_documents_changes_nothing(store: Store, corpus: dict
     assert store.document_hash(corpus["003"].plan_id) == corpus["003"].content_hash
 
 
+def test_writing_documents_together_equals_writing_them_one_by_one(store: Store, corpus: dict[str, Fragment],
+                                                                   reference: Callable[..., SqliteStore]) -> None:
+    fragments = list(corpus.values())
+    assert [r.status for r in store.write_fragments(fragments)] == ["added"] * 5
+    assert store.export() == reference(fragments).export()
+    assert [r.status for r in store.write_fragments(fragments[:2])] == ["unchanged"] * 2
+
+
+def test_a_failing_document_in_a_batch_keeps_those_before_it_and_takes_back_only_itself(
+        store: Store, corpus: dict[str, Fragment]) -> None:
+    good = list(corpus.values())
+    plan = next(n for n in good[2].nodes if n.label == "Plan")
+    dangling = Edge(id="e-dangling", type="ISSUED_BY", source=plan.id, target="j-nowhere", doc=plan.id)
+    bad = good[2].model_copy(update={"edges": [*good[2].edges, dangling]})
+    with pytest.raises(Exception, match="j-nowhere"):
+        store.write_fragments([good[0], good[1], bad, good[3]])
+    assert {good[0].plan_id, good[1].plan_id} <= set(store.document_hashes())
+    assert store.document_hash(bad.plan_id) is None and store.document_hash(good[3].plan_id) is None
+    assert store.get_node(plan.id) is None  # nothing of the failed document is left half-written
+
 # ---- traversals --------------------------------------------------------------------------------------------
 def test_which_items_make_up_section_two_of_the_hongqi_plan(store: Store, corpus: dict[str, Fragment],
                                                              corpus_trees: dict[str, PlanTree],

@@ -17,7 +17,6 @@ from ``config.neo4j_credentials()``, never from the URL.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -30,7 +29,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 from policygraph import config, limits
 from policygraph.errors import NotFound, StoreError
 from policygraph.graph import neo4j_cypher as cy
-from policygraph.graph.model import EDGE_TYPES, NODE_LABELS, Edge, Fragment, Node, canonical_json
+from policygraph.graph.model import EDGE_TYPES, NODE_LABELS, Edge, Fragment, Node, canonical_json, parse_json
 from policygraph.graph.store import (
     CONCURRENT_READERS, PERSISTENT, TRANSACTIONS, VERSIONED, AlignedVersions, Direction, LinkFilter, ReviewRecord,
     Store, WriteResult, WriteStatus, apply_review_log,
@@ -306,16 +305,16 @@ def _upgrade_fields(tx: neo4j.ManagedTransaction, batch: int = 5000) -> None:
             tx.run(query, rows=rows[i : i + batch]).consume()
 
     def of(records: Any) -> list[dict[str, Any]]:
-        return [{"id": r["id"], "fields": fields(r["id"], r["doc"], json.loads(r["props_json"] or "{}"))}
+        return [{"id": r["id"], "fields": fields(r["id"], r["doc"], parse_json(r["props_json"] or "{}"))}
                 for r in records]
 
     nodes = list(tx.run(cy.NODES_JSON))
-    measures = with_searched([{**json.loads(r["props_json"] or "{}"), "id": r["id"]} for r in nodes
+    measures = with_searched([{**parse_json(r["props_json"] or "{}"), "id": r["id"]} for r in nodes
                               if r["label"] == "Measure"])
     searched = {m["id"]: m["searched"] for m in measures}
     rows = []
     for r in nodes:
-        props = json.loads(r["props_json"] or "{}")
+        props = parse_json(r["props_json"] or "{}")
         if r["id"] in searched:
             props["searched"] = searched[r["id"]]
         rows.append({"id": r["id"], "fields": fields(r["id"], r["doc"], props)})
@@ -363,10 +362,10 @@ def _replace_document(tx: neo4j.ManagedTransaction, plan_id: str, fragment: Frag
         if r["kind"] is None:
             gone.append(r["id"])
         elif r["kind"] == "node":
-            visible_nodes.append(Node(id=r["id"], label=r["label"], doc=None, props=json.loads(r["props_json"])))
+            visible_nodes.append(Node(id=r["id"], label=r["label"], doc=None, props=parse_json(r["props_json"])))
         else:
             visible_edges.append(Edge(id=r["id"], type=r["label"], source=r["source"], target=r["target"],
-                                      doc=None, props=json.loads(r["props_json"])))
+                                      doc=None, props=parse_json(r["props_json"])))
     _upsert_nodes(tx, visible_nodes)
     _upsert_edges(tx, visible_edges, what=f"plan {plan_id}")
     gone_edges: dict[str, list[str]] = {}
@@ -445,12 +444,12 @@ def _storable_list(v: list[Any]) -> bool:
 
 
 def _node(r: dict[str, Any]) -> Node:
-    return Node(id=r["id"], label=r["label"], doc=r["doc"], props=json.loads(r["props_json"]))
+    return Node(id=r["id"], label=r["label"], doc=r["doc"], props=parse_json(r["props_json"]))
 
 
 def _edge(r: dict[str, Any]) -> Edge:
     return Edge(id=r["id"], type=r["type"], source=r["source"], target=r["target"], doc=r["doc"],
-                props=json.loads(r["props_json"]))
+                props=parse_json(r["props_json"]))
 
 
 @contextmanager

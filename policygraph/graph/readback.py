@@ -6,13 +6,15 @@ kept in the graph (``PlanTree.text`` comes back empty).
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from policygraph.errors import NotFound
 from policygraph.graph.model import Edge, Node
 from policygraph.graph.records import JurisdictionRecord
 from policygraph.graph.store import Store
-from policygraph.loaders.model import AgencyRef, Citation, Indicator, Jurisdiction, Measure, Plan, PlanTree
+from policygraph.loaders.model import (
+    LEVEL_RANK, AgencyRef, Citation, Indicator, Jurisdiction, Level, Measure, Plan, PlanTree,
+)
 
 _PLAN_FIELDS = set(Plan.model_fields) - {"id", "jurisdiction"}
 
@@ -36,7 +38,8 @@ def plan_tree(store: Store, plan_id: str) -> PlanTree:
     issued = out.get(("ISSUED_BY", plan_id), [])
     j_node = nodes.get(issued[0].target) if issued else None
     pr = plan_node.plan
-    j = j_node.place if j_node else JurisdictionRecord(name=pr.jurisdiction or "?", level=pr.level or "county")
+    level = cast(Level, pr.level if pr.level in LEVEL_RANK else "county")
+    j = j_node.place if j_node else JurisdictionRecord(name=pr.jurisdiction or "?", level=level)
     jurisdiction = Jurisdiction(name=j.name, level=j.level, code=j.code, parents=list(j.parents),
                                 anonymised=j.anonymised)
     plan = Plan(id=plan_id, jurisdiction=jurisdiction,
@@ -54,6 +57,10 @@ def plan_tree(store: Store, plan_id: str) -> PlanTree:
     return PlanTree(plan=plan, measures=measures, text="")
 
 
+def _pair(span: list[int]) -> tuple[int, int]:
+    return (span[0], span[1])
+
+
 def _tuple_span(key: str, value: Any) -> Any:
     return tuple(value) if key.endswith("span") and isinstance(value, list) else value
 
@@ -65,7 +72,7 @@ def _measure(n: Node, nodes: dict[str, Node], out: dict[tuple[str, str], list[Ed
     agencies = [
         AgencyRef(as_written=e.responsible.as_written, name=a.agency.name, functions=a.agency.functions,
                   level=a.agency.level, role=e.responsible.role, collective=a.agency.collective,
-                  jurisdiction=a.agency.jurisdiction, span=tuple(e.responsible.span))
+                  jurisdiction=a.agency.jurisdiction, span=_pair(e.responsible.span))
         for e in responsible if (a := nodes.get(e.source)) is not None
     ]
     targets = sorted(out.get(("HAS_TARGET", n.id), []), key=lambda e: e.has_target.position)
@@ -81,6 +88,6 @@ def _measure(n: Node, nodes: dict[str, Node], out: dict[tuple[str, str], list[Ed
         law = nodes.get(e.target)
         if law is not None:
             citations.append(Citation(title=law.law.title, kind=e.cites.kind or law.law.kind,
-                                      span=tuple(e.cites.span)))
+                                      span=_pair(e.cites.span)))
     return Measure(id=n.id, parent_id=m.parent_id, kind=m.kind, number=m.number, title=m.title, text=m.text,
-                   span=tuple(m.span), order=m.order, agencies=agencies, indicators=indicators, citations=citations)
+                   span=_pair(m.span), order=m.order, agencies=agencies, indicators=indicators, citations=citations)

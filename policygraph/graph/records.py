@@ -8,12 +8,15 @@ attribute error at the first test rather than a silent ``None``. Writers build t
 
 Reading uses ``model_construct``: the map was validated when it was written, and an older store's map (a field
 added since) reads with the field's default. Outline reads (``store.HEAVY_FIELDS`` left out) read texts as "".
+Fields every writer has always written (a measure's kind, a body's level and role) have no default.
 """
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from policygraph.loaders.model import Comparator, Level, MeasureKind, Role
 
 
 class Record(BaseModel):
@@ -54,7 +57,7 @@ class PlanRecord(Record):
 class MeasureRecord(Record):
     """A section, item or task unit of a plan (label Measure)."""
 
-    kind: str = Field(default="", description="section | item | task")
+    kind: MeasureKind
     number: str | None = None
     title: str = ""
     text: str = ""
@@ -75,7 +78,7 @@ class AgencyRecord(Record):
 
     name: str = ""
     functions: list[str] = Field(default_factory=list)
-    level: str = ""
+    level: Level
     collective: bool = False
     jurisdiction: str | None = None
 
@@ -84,7 +87,7 @@ class IndicatorRecord(Record):
     """A numeric target of a measure (label Indicator)."""
 
     metric: str = ""
-    comparator: str = ""
+    comparator: Comparator
     value: float = 0.0
     unit: str = ""
     deadline: int | None = None
@@ -104,7 +107,7 @@ class JurisdictionRecord(Record):
     """An administrative division (label Jurisdiction)."""
 
     name: str = ""
-    level: str = ""
+    level: Level
     code: str | None = None
     anonymised: bool = False
     parents: list[str] = Field(default_factory=list, description="enclosing divisions, nearest first")
@@ -120,7 +123,7 @@ class PartOfRecord(Record):
 class ResponsibleForRecord(Record):
     """RESPONSIBLE_FOR: a body named for a measure, as the document wrote it."""
 
-    role: str = ""
+    role: Role
     as_written: str = ""
     span: list[int] = Field(default_factory=list)
     position: int = 0

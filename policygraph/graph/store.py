@@ -125,6 +125,12 @@ class Store(ABC):
     def write_fragment(self, fragment: Fragment) -> WriteResult:
         """Add or replace one document in one transaction (see the module's contract)."""
 
+    def write_fragments(self, fragments: Sequence[Fragment]) -> list[WriteResult]:
+        """Several documents, each as ``write_fragment`` writes it, in order. When one fails, those before it
+        stay written and the error is raised (what writing them one by one does); a store may commit them
+        together, so a killed process may lose the ones not yet committed (a load again writes them)."""
+        return [self.write_fragment(f) for f in fragments]
+
     @abstractmethod
     def delete_document(self, plan_id: str) -> bool:
         """Remove a document, its owned nodes and edges and links touching its measures; False if absent."""

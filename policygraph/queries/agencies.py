@@ -106,7 +106,7 @@ def obligations(store: Store, agency: str, role: str | None = None) -> Obligatio
 
 
 def _summary(snap: Snapshot, a: Node) -> AgencySummary:
-    roles = Counter(e.responsible.role for e in snap.out("RESPONSIBLE_FOR", a.id))
+    roles: Counter[str] = Counter(e.responsible.role for e in snap.out("RESPONSIBLE_FOR", a.id))
     p = a.agency
     return AgencySummary(id=a.id, name=p.name, functions=list(p.functions), level=p.level,
                          jurisdiction=p.jurisdiction, collective=p.collective, tasks=sum(roles.values()),
