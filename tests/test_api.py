@@ -88,10 +88,14 @@ def test_agencies_by_function_and_their_obligations(client: TestClient) -> None:
 
 def test_search_returns_offsets_and_marked_snippets(client: TestClient) -> None:
     body = client.get(f"{API}/search", params={"q": "追溯", "limit": 5}).json()
-    assert body["total"] > 5 and len(body["items"]) == 5 and body["next_cursor"] == "5"
+    assert body["total"] > 5 and len(body["items"]) == 5 and body["next_cursor"].startswith("4-")
     assert all("<mark>追溯</mark>" in h["snippet"] and h["matches"] for h in body["items"])
-    more = client.get(f"{API}/search", params={"q": "追溯", "limit": 5, "cursor": "5"}).json()
+    more = client.get(f"{API}/search", params={"q": "追溯", "limit": 5, "cursor": body["next_cursor"]}).json()
     assert {h["id"] for h in more["items"]}.isdisjoint({h["id"] for h in body["items"]})
+    whole = client.get(f"{API}/search", params={"q": "追溯", "limit": 10}).json()
+    assert [h["id"] for h in whole["items"]] == [h["id"] for h in body["items"] + more["items"]]
+    offset = client.get(f"{API}/search", params={"q": "追溯", "limit": 5, "cursor": "5"}).json()
+    assert offset["items"] == more["items"]  # a plain offset is still read
 
 
 def test_browse_endpoints(client: TestClient) -> None:

@@ -1,7 +1,9 @@
 """Pagination (``limit``, ``cursor``) and CSV output for every list answer.
 
-A cursor is the offset of the next item, as a string; treat it as opaque. JSON pages default to 50 items;
-``format=csv`` returns every item from the cursor on unless ``limit`` is given, as UTF-8 CSV with a BOM.
+A cursor names the last item of the previous page (``Listing.page``: its position and a key of its content,
+so a list that changed between two pages neither skips nor repeats an item); treat it as opaque. JSON pages
+default to 50 items; ``format=csv`` returns every item from the cursor on unless ``limit`` is given, as UTF-8
+CSV with a BOM.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from typing import Literal, TypeVar
 from fastapi import Query
 from fastapi.responses import Response
 
-from policygraph.queries.models import Listing
+from policygraph.queries.models import CURSOR_PATTERN, Listing
 from policygraph.queries.tabular import flatten, to_csv
 
 L = TypeVar("L", bound=Listing)
@@ -26,11 +28,11 @@ class Paging:
 
     def __init__(self,
                  limit: int | None = Query(default=None, ge=1, le=1000, description="items per page (JSON default 50)"),
-                 cursor: str | None = Query(default=None, pattern=r"^[0-9]{1,9}$",
+                 cursor: str | None = Query(default=None, pattern=CURSOR_PATTERN,
                                             description="next_cursor of the previous page"),
                  format: Literal["json", "csv"] = Query("json", description="csv: UTF-8 with BOM, for Excel")) -> None:
         self.limit = limit
-        self.offset = int(cursor) if cursor else 0
+        self.cursor = cursor
         self.format = format
 
 
@@ -65,35 +67,30 @@ def keyset_page(listing: L, paging: KeysetPaging, name: str) -> L | Response:
 def page(listing: L, paging: Paging, name: str,
          rows: Callable[[L], list[dict[str, str]]] | None = None) -> L | Response:
     """The requested page of ``listing`` as JSON, or as CSV named ``name``.csv."""
-    start = paging.offset
     if paging.format == "csv":
-        end = start + paging.limit if paging.limit else None
-        sliced = listing.model_copy(update={"items": listing.items[start:end]})
+        sliced = listing.page(paging.cursor, paging.limit)
         body = to_csv(rows(sliced) if rows else [flatten(i) for i in sliced.items])
         return Response(body.encode("utf-8"), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
-    end = start + (paging.limit or DEFAULT_LIMIT)
-    return Response(_json_page(listing, start, end), media_type="application/json")
+    return Response(_json_page(listing, paging.cursor, paging.limit or DEFAULT_LIMIT), media_type="application/json")
 
 
 # JSON pages of answers the read layer keeps (queries/cache.py): the same answer object asked again for the same
 # page is sent as the bytes made the first time. Keyed on the object itself (held here, so its id is not
 # reused), so a write, which makes the read layer answer anew, never serves an old page.
-_PAGES: OrderedDict[tuple[int, int, int], tuple[Listing, bytes]] = OrderedDict()
+_PAGES: OrderedDict[tuple[int, str | None, int], tuple[Listing, bytes]] = OrderedDict()
 _PAGES_LOCK = threading.Lock()
 PAGES_KEPT = 64
 
 
-def _json_page(listing: Listing, start: int, end: int) -> bytes:
-    key = (id(listing), start, end)
+def _json_page(listing: Listing, cursor: str | None, limit: int) -> bytes:
+    key = (id(listing), cursor, limit)
     with _PAGES_LOCK:
         hit = _PAGES.get(key)
         if hit is not None and hit[0] is listing:
             _PAGES.move_to_end(key)
             return hit[1]
-    nxt = str(end) if end < len(listing.items) else None
-    body = listing.model_copy(update={"items": listing.items[start:end], "total": len(listing.items),
-                                      "next_cursor": nxt}).model_dump_json().encode("utf-8")
+    body = listing.page(cursor, limit).model_dump_json().encode("utf-8")
     with _PAGES_LOCK:
         _PAGES[key] = (listing, body)
         while len(_PAGES) > PAGES_KEPT:

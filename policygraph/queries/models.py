@@ -6,7 +6,8 @@ JSON schema; the API builds every endpoint's OpenAPI example from them.
 """
 from __future__ import annotations
 
-from typing import Any, Literal
+import hashlib
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -114,6 +115,11 @@ class Hop(BaseModel):
     note: str | None = None
 
 
+#: ``next_cursor`` of a keyed page: the last item's position and key (``Listing.page``); plain digits, an
+#: offset, are still read.
+CURSOR_PATTERN = r"^[0-9]{1,9}(-[0-9a-f]{12})?$"
+
+
 class Listing(BaseModel):
     """A page of a list answer: ``items`` from ``cursor`` on, ``total`` of all, ``next_cursor`` for the rest."""
 
@@ -121,3 +127,33 @@ class Listing(BaseModel):
     items: list[Any] = Field(default_factory=list)
     total: int = 0
     next_cursor: str | None = Field(default=None, description="pass as ?cursor= for the next page; null on the last page")
+
+    def page(self, cursor: str | None, limit: int | None) -> Self:
+        """The page after ``cursor`` (the whole rest when ``limit`` is None), keyed by its last item.
+
+        A cursor names the last item shown, by position and by a key of its content, so the next page starts
+        right after that item even when the list has changed meanwhile (documents added, links rejected):
+        an offset would then skip or repeat items. When that item is gone, the page starts at its position.
+        """
+        start = self._start(cursor)
+        end = len(self.items) if limit is None else min(start + limit, len(self.items))
+        nxt = f"{end - 1}-{item_key(self.items[end - 1])}" if start < end < len(self.items) else None
+        return self.model_copy(update={"items": self.items[start:end], "total": len(self.items), "next_cursor": nxt})
+
+    def _start(self, cursor: str | None) -> int:
+        if not cursor:
+            return 0
+        position, _, key = cursor.partition("-")
+        at = int(position)
+        if not key:
+            return min(at, len(self.items))  # an offset
+        if at < len(self.items) and item_key(self.items[at]) == key:
+            return at + 1
+        keys = [item_key(i) for i in self.items]
+        return keys.index(key) + 1 if key in keys else min(at, len(self.items))
+
+
+def item_key(item: Any) -> str:
+    """A short key of a list item's content (its JSON): what a cursor finds its place by."""
+    raw = item.model_dump_json() if isinstance(item, BaseModel) else repr(item)
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:12]
