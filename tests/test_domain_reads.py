@@ -283,6 +283,19 @@ def test_bodies_sharing_tasks_and_their_centrality(bodies: Store) -> None:
         q.co_responsibility(bodies)
 
 
+def test_a_plan_that_names_no_body_has_an_empty_network(bodies: Store) -> None:
+    nodes = [Node(id="K3", label="Plan", doc="K3", props={"jurisdiction": "戊县", "level": "county", "year": 2022,
+                                                          "title": "戊县方案", "kind": "plan"}),
+             Node(id="k3-1", label="Measure", doc="K3", props={"kind": "task", "number": "1", "title": "",
+                                                               "text": "无部门的任务", "span": [0, 6], "order": 0,
+                                                               "plan_id": "K3", "parent_id": None})]
+    edges = [Edge(id=edge_id("PART_OF", "k3-1", "K3"), type="PART_OF", source="k3-1", target="K3", doc="K3",
+                  props={"order": 0})]
+    bodies.write_fragment(Fragment(plan_id="K3", content_hash="h-K3", nodes=nodes, edges=edges))
+    answer = q.co_responsibility(bodies, plan="戊县2022")
+    assert (answer.items, answer.pairs, answer.total) == ([], [], 0) and answer.plans[0].id == "K3"
+
+
 # ---- keyset pages ----------------------------------------------------------------------------------------------
 def test_link_pages_walk_every_link_once_in_id_order(cascade: Store) -> None:
     every = sorted(e.id for e in cascade.edges("DERIVES_FROM"))

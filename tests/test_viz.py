@@ -425,3 +425,17 @@ def test_the_viz_package_only_hands_the_store_on() -> None:
                 if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Call):
                     assert "get_store" not in ast.unparse(node.value.func), f"{path.name}:{node.lineno}"
     assert "readback" not in "".join(p.read_text(encoding="utf-8") for p, _ in _viz_modules())
+
+
+def test_a_plan_page_shows_its_co_responsible_bodies_as_the_read_path_ranks_them(client: TestClient,
+                                                                                store: Store) -> None:
+    county = next(p.id for p in store.plans() if p.plan.level == "county")
+    answer = q.co_responsibility(store, plan=county)  # what GET /api/v1/co-responsibility serves
+    assert answer.total >= 3 and answer.pairs, "a county plan names several bodies together"
+    html = client.get(f"/plans/{county}").text
+    panel = html.split('id="bodies"', 1)[1].split("<h2", 1)[0]
+    shown = re.findall(r'href="/agencies/([^"]+)"', panel)
+    assert shown == [b.id for b in answer.items[: context.PANEL_ROWS]]
+    names = {b.id: b.name for b in answer.items}
+    assert f"{names[answer.pairs[0].a]} · {names[answer.pairs[0].b]}" in panel
+    assert f'href="/api/v1/co-responsibility?plan={county}">JSON' in panel

@@ -85,6 +85,8 @@ def co_responsibility(store: Store, plan: str | None = None, province: str | Non
         for a, t in g.edges():  # RESPONSIBLE_FOR: a body → a task
             bodies[a] = g.nodes[a]
             bipartite.add_edge(a, t)
+    if not bodies:  # plans that name no body (a province's measures often do not): no network to project
+        return CoResponsibility(plans=[snap.plan_ref(p) for p in plans], items=[], pairs=[], total=0)
     graph = _projection(bipartite, bodies)
     shared = [SharedObligations(a=min(a, b), b=max(a, b), tasks=int(w)) for a, b, w in graph.edges(data="weight")
               if w >= min_shared]

@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from policygraph import queries as q
 from policygraph.queries import pages as page_reads
 from policygraph.queries.agencies import Obligation, Obligations
+from policygraph.queries.bodies import BodyCentrality, CoResponsibility
 from policygraph.queries.browse import MeasureDetail, PlanSummary, TreeNode
 from policygraph.queries.cascade import Cascade, Linked, PlanGroup
 from policygraph.queries.models import Hop, MeasureView
@@ -107,6 +108,10 @@ def search_page(store: Store, text: str) -> SearchPage:
 
 
 # ---- plan ---------------------------------------------------------------------------------------------
+#: Bodies and pairs the plan page's co-responsibility panel shows (the API answers with them all).
+PANEL_ROWS = 10
+
+
 @dataclass(frozen=True)
 class PlanPage:
     """A plan's tree, each measure with the live links it holds, and the plans it derives from / that derive
@@ -117,6 +122,22 @@ class PlanPage:
     units: dict[str, UnitLinks]
     plans_up: list[PlanSummary] = field(default_factory=list)
     plans_down: list[PlanSummary] = field(default_factory=list)
+    bodies: CoResponsibility | None = None
+
+    def central_bodies(self) -> list[BodyCentrality]:
+        return self.bodies.items[:PANEL_ROWS] if self.bodies else []
+
+    def shared_pairs(self) -> list[tuple[str, str, int]]:
+        """The most shared pairs as (name, name, tasks)."""
+        if not self.bodies:
+            return []
+        names = {b.id: b.name for b in self.bodies.items}
+        return [(names.get(p.a, p.a), names.get(p.b, p.b), p.tasks) for p in self.bodies.pairs[:PANEL_ROWS]]
+
+    def bodies_api(self, fmt: str = "json") -> str:
+        """The whole co-responsibility answer of this plan from the API (``format=csv`` for the bodies)."""
+        query = urlencode({"plan": self.plan.id, **({"format": fmt} if fmt != "json" else {})})
+        return f"/api/v1/co-responsibility?{query}"
 
     def unit(self, measure_id: str) -> UnitLinks:
         return self.units[measure_id]
@@ -141,7 +162,7 @@ def plan_page(store: Store, plan_ref: str) -> PlanPage:
     plans = {p.id: p for p in q.list_plans(store).items}
     up = [plans[pid] for pid in tree.plan.derives_from if pid in plans]
     down = [p for p in plans.values() if tree.plan.id in p.derives_from]
-    return PlanPage(tree.plan, tree.tree, links.units, up, down)
+    return PlanPage(tree.plan, tree.tree, links.units, up, down, q.co_responsibility(store, plan=tree.plan.id))
 
 
 # ---- measure ------------------------------------------------------------------------------------------
