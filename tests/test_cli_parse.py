@@ -50,3 +50,17 @@ def test_bad_input_gets_one_line_naming_the_file_and_exit_2(tmp_path: Path, cont
     assert result.stdout == ""  # nothing half-written, not even the good file's tree
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "bad.txt" in lines[0] and problem in lines[0].lower()
+
+
+def test_python_dash_m_policygraph_is_the_command() -> None:
+    import subprocess
+    import sys
+
+    doc = str(CORPUS / "004_deef08175ff29da4.txt")
+    done = subprocess.run([sys.executable, "-m", "policygraph", "parse", "--json", doc],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["plan"]["jurisdiction"]["name"] == "红旗区"
+    bad = subprocess.run([sys.executable, "-m", "policygraph", "parse", "/nonexistent.txt"], capture_output=True,
+                         text=True, timeout=120)
+    assert bad.returncode != 0 and "/nonexistent.txt" in bad.stderr and bad.stderr.count("\n") == 1
