@@ -10,7 +10,7 @@ both stores give the same answers; the API (``api/``) and the CLI serve them unc
 - targets: ``compare_targets``
 - search: ``search``
 - browse: plans, plan trees, measures, laws, jurisdictions
-- review: ``list_links``, ``review_link``, ``add_link``
+- review: ``list_links``, ``review_link``, ``add_link``; evidence: ``link_evidence``, ``next_unreviewed`` (the queue)
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from policygraph.queries.browse import (get_jurisdiction, get_law, get_measure, 
                                         list_plans, plan_tree)
 from policygraph.queries.cascade import LinkFilter, implementations, sources
 from policygraph.queries.coverage import coverage, coverage_matrix
+from policygraph.queries.evidence import link_evidence, next_unreviewed
 from policygraph.queries.review import add_link, get_link, list_links, review_link
 from policygraph.queries.search import search
 from policygraph.queries.targets import compare_targets
@@ -27,6 +28,6 @@ from policygraph.queries.targets import compare_targets
 __all__ = [
     "LinkFilter", "add_link", "co_responsibility", "compare_targets", "coverage", "coverage_matrix", "get_jurisdiction",
     "get_law", "get_link", "get_measure", "get_plan", "implementations", "list_agencies", "list_jurisdictions",
-    "list_laws", "list_links", "list_plans", "obligations", "plan_tree", "review_link", "search",
-    "sources",
+    "link_evidence", "list_laws", "list_links", "list_plans", "next_unreviewed", "obligations", "plan_tree",
+    "review_link", "search", "sources",
 ]

@@ -58,12 +58,12 @@ def list_links(store: Store, status: str | None = None, plan: str | None = None,
     page = edges[:size]
     snap.prefetch_measures(x for e in page for x in (e.source, e.target))
     nxt = page[-1].id if len(edges) > size else None
-    return LinkList(items=[_view(snap, e) for e in page], total=total, next_cursor=nxt)
+    return LinkList(items=[link_view(snap, e) for e in page], total=total, next_cursor=nxt)
 
 
 def get_link(store: Store, link_id: str) -> LinkView:
     snap = snapshot(store)
-    return _view(snap, _find(store, link_id))
+    return link_view(snap, find_link(store, link_id))
 
 
 def review_link(store: Store, link_id: str, decision: Literal["confirm", "reject"], reviewer: str,
@@ -73,13 +73,13 @@ def review_link(store: Store, link_id: str, decision: Literal["confirm", "reject
     >>> review_link(store, "e-e5cf7fd40e3f2b06", "reject", "auditor").link.status   # doctest: +SKIP
     'rejected'
     """
-    link = _find(store, link_id)
+    link = find_link(store, link_id)
     status: Literal["confirmed", "rejected"] = "confirmed" if decision == "confirm" else "rejected"
     at = _now()
     updated = link.with_fields(status=status, reviewed_by=reviewer, reviewed_at=at, note=note)
     store.put_reviewed_link(updated, ReviewRecord(source=link.source, target=link.target, decision=status,
                                                   reviewer=reviewer, at=at, note=note))
-    return _view(snapshot(store), updated)
+    return link_view(snapshot(store), updated)
 
 
 def add_link(store: Store, source: str, target: str, reviewer: str, note: str = "") -> LinkView:
@@ -99,10 +99,10 @@ def add_link(store: Store, source: str, target: str, reviewer: str, note: str = 
     link = manual_link(src.id, tgt.id, sp.id, tp.id, _scope(snap, sp.id, tp.id), reviewer, at, note)
     store.put_reviewed_link(link, ReviewRecord(source=src.id, target=tgt.id, decision="added", reviewer=reviewer,
                                                at=at, note=note))
-    return _view(snap, link)
+    return link_view(snap, link)
 
 
-def _find(store: Store, link_id: str) -> Edge:
+def find_link(store: Store, link_id: str) -> Edge:
     """A measure-level link by id, looked up in the store's index (``Store.get_edge``)."""
     e = store.get_edge(link_id)
     if e is None or e.type != "DERIVES_FROM":
@@ -125,7 +125,7 @@ def _plan_of(snap: Snapshot, measure_id: str) -> str | None:
     return m.measure.plan_id if m else None
 
 
-def _view(snap: Snapshot, e: Edge) -> LinkView:
+def link_view(snap: Snapshot, e: Edge) -> LinkView:
     src, tgt = snap.measure(e.source), snap.measure(e.target)
     sp, tp = _plan_of(snap, e.source), _plan_of(snap, e.target)
     return LinkView(link=hop(e), source_ref=snap.measure_ref(src) if src else None,

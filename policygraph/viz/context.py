@@ -20,6 +20,7 @@ from policygraph.queries.agencies import Obligation, Obligations
 from policygraph.queries.bodies import BodyCentrality, CoResponsibility
 from policygraph.queries.browse import MeasureDetail, PlanSummary, TreeNode
 from policygraph.queries.cascade import Cascade, Linked, PlanGroup
+from policygraph.queries.evidence import LinkEvidence
 from policygraph.queries.models import Hop, MeasureView
 from policygraph.queries.pages import PlanCounts, UnitLinks
 from policygraph.queries.search import SearchHit
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 SEARCH_LIMIT = 200
 MAX_QUERY = 100
-PAGE_PATHS = {"plan": "/plans/", "measure": "/measures/", "agency": "/agencies/"}
+PAGE_PATHS = {"plan": "/plans/", "measure": "/measures/", "agency": "/agencies/", "link": "/links/"}
 ROLE_ORDER = ("lead", "responsible", "support")
 
 
@@ -137,7 +138,7 @@ class PlanPage:
     def bodies_api(self, fmt: str = "json") -> str:
         """The whole co-responsibility answer of this plan from the API (``format=csv`` for the bodies)."""
         query = urlencode({"plan": self.plan.id, **({"format": fmt} if fmt != "json" else {})})
-        return f"/api/v1/co-responsibility?{query}"
+        return f"{API}/co-responsibility?{query}"
 
     def unit(self, measure_id: str) -> UnitLinks:
         return self.units[measure_id]
@@ -246,3 +247,40 @@ def agency_page(store: Store, agency_ref: str) -> AgencyPage:
         roles.setdefault(o.role, []).append(o)
     order = sorted(roles, key=lambda r: (ROLE_ORDER.index(r) if r in ROLE_ORDER else 99, r))
     return AgencyPage(found, [(r, roles[r]) for r in order])
+
+
+# ---- link: the evidence view and the review queue ---------------------------------------------------------
+#: Score bands the review queue can be narrowed to: [low, high).
+BANDS: dict[str, tuple[float | None, float | None]] = {"high": (0.8, None), "middle": (0.5, 0.8), "low": (None, 0.5)}
+API = "/api/v1"
+
+
+@dataclass(frozen=True)
+class LinkPage:
+    """A link's evidence, the API path a review is sent to, and the queue filters to keep while walking it."""
+
+    evidence: LinkEvidence
+    filters: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def review_url(self) -> str:
+        return f"{API}/links/{quote(self.evidence.link.link.link_id, safe='')}/review"
+
+    @property
+    def next_url(self) -> str:
+        """The next unreviewed link after this one, with the same filters."""
+        return "/review/next?" + urlencode({"after": self.evidence.link.link.link_id, **self.filters})
+
+
+def link_page(store: Store, link_id: str, filters: dict[str, str] | None = None) -> LinkPage:
+    return LinkPage(q.link_evidence(store, link_id), dict(filters or {}))
+
+
+def next_link(store: Store, after: str | None, plan: str | None, scope: str | None, band: str | None) -> str | None:
+    low, high = BANDS[band] if band else (None, None)
+    return q.next_unreviewed(store, after=after, plan=plan, scope=scope, min_score=low, max_score=high)
+
+
+def link_url(link_id: str, filters: dict[str, str] | None = None) -> str:
+    """A link's evidence page, carrying the review queue's filters."""
+    return page_url("link", link_id) + (f"?{urlencode(filters)}" if filters else "")

@@ -14,10 +14,10 @@ import threading
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
@@ -33,7 +33,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
               "county": ("县级", "county"), "township": ("乡镇级", "township")},
     "role": {"lead": ("牵头", "lead"), "support": ("配合", "support"), "responsible": ("负责", "responsible")},
     "status": {"inferred": ("推断", "inferred"), "confirmed": ("已确认", "confirmed"),
-               "rejected": ("已否决", "rejected")},
+               "rejected": ("已否决", "rejected"), "added": ("人工添加", "added by hand")},
     "scope": {"within": ("辖区内", "within"), "cross": ("跨地区", "cross")},
     "kind": {"section": ("部分", "section"), "item": ("条目", "item"), "task": ("任务单元", "task unit")},
     "hit": {"measure": ("措施", "measure"), "agency": ("部门", "agency"), "indicator": ("指标", "target"),
@@ -152,6 +152,36 @@ def pages_router(get_store: Callable[[], Store],
             page = context.measure_page(s, measure_id)
             return {"page": page, "network": networks.measure_network(page), "title": page.measure.title}
         return show("measure.html", "measure", build)
+
+    @router.get("/links/{link_id}")
+    def link(link_id: str, plan: str | None = Query(None, max_length=200),
+             scope: Literal["within", "cross"] | None = Query(None),
+             band: Literal["high", "middle", "low"] | None = Query(None)) -> HTMLResponse:
+        """A link's evidence; ``plan`` / ``scope`` / ``band`` are the review queue's filters, kept for "next"."""
+        filters = {k: v for k, v in {"plan": plan, "scope": scope, "band": band}.items() if v}
+
+        def build(s: Store) -> dict[str, Any]:
+            page = context.link_page(s, link_id, filters)
+            return {"page": page, "title": f"证据 Evidence: {page.evidence.link.source_ref or link_id}"}
+        return show("link.html", "link", build)
+
+    @router.get("/review/next", response_model=None)
+    def next_unreviewed(after: str | None = Query(None, pattern=r"^[A-Za-z0-9_-]{1,64}$"),
+                        plan: str | None = Query(None, max_length=200),
+                        scope: Literal["within", "cross"] | None = Query(None),
+                        band: Literal["high", "middle", "low"] | None = Query(None)) -> Response:
+        """The next link still only inferred (after ``after``, in id order), narrowed by plan, scope, score band."""
+        filters = {k: v for k, v in {"plan": plan, "scope": scope, "band": band}.items() if v}
+        try:
+            with guard:
+                found = context.next_link(get_store(), after, plan, scope, band)
+        except NotFound as exc:
+            return not_found(str(exc))
+        except (Ambiguous, InputError) as exc:
+            return problem_page(exc, "plan")
+        if found is None:
+            return render("queue_done.html", title="审核完毕 Review queue done", filters=filters)
+        return RedirectResponse(context.link_url(found, filters), status_code=303)
 
     @router.get("/agencies/{agency_id}")
     def agency(agency_id: str) -> HTMLResponse:
