@@ -13,7 +13,7 @@ from policygraph.ingest import load_paths
 from policygraph.graph.store import Store
 from policygraph.queries.models import IndicatorView
 from policygraph.queries.tabular import BOM, flatten, to_csv
-from policygraph.queries.targets import FUZZY_CUT, similarity, verdict
+from policygraph.queries.targets import FUZZY_CUT, comparable_scope, similarity, verdict
 
 
 
@@ -176,6 +176,23 @@ def test_verdict_follows_the_comparator() -> None:
     assert verdict(ind("<=", 2), ind("<=", 1)) == "stronger"
     assert verdict(ind(">=", 30), ind(">=", 30)) == "equal"
     assert verdict(ind(">=", 30), ind(">=", 30, "个")) == "different-unit"
+    # A province's total against a county's own count is not compared; a rate always is.
+    assert verdict(ind(">=", 100, "个"), ind(">=", 3, "个"), same_scope=False) == "different-scope"
+    assert verdict(ind(">=", 30), ind(">=", 29), same_scope=False) == "weaker"
+    assert verdict(ind(">=", 5, "个"), ind(">=", 3, "个"), same_scope=True) == "weaker"
+
+
+@pytest.mark.parametrize("text, metric, level, same", [
+    ("全省建设100个农产品质量安全示范点。", "示范点", "province", False),
+    ("每个县建设3个农产品质量安全示范点。", "示范点", "province", True),
+    ("各县（市、区）至少建成1个智慧食堂示范点；全省抽检合格率98%。", "智慧食堂示范点", "province", True),
+    ("县均抽检量不少于4批次/千人。", "抽检量", "province", True),
+    ("引导各市场主体建设追溯体系100家。", "追溯体系", "province", False),
+    ("全省建设100个示范点。", "示范点", "county", True),  # the same level: like with like
+])
+def test_a_count_is_compared_only_with_a_count_of_the_same_extent_of_place(text: str, metric: str, level: str,
+                                                                          same: bool) -> None:
+    assert comparable_scope(level, "county", text, metric) is same
 
 
 def test_metric_names_match_exactly_then_by_character_overlap() -> None:

@@ -14,7 +14,7 @@ from policygraph.queries.agencies import AgencyList, Obligations
 from policygraph.queries.bodies import CoResponsibility
 from policygraph.queries.cascade import MAX_DEPTH, Cascade
 from policygraph.queries.coverage import Coverage, CoverageMatrix
-from policygraph.queries.models import Level
+from policygraph.queries.models import Level, Verdict
 from policygraph.queries.search import SearchResults
 from policygraph.queries.tabular import flatten
 from policygraph.queries.targets import TargetComparison
@@ -90,7 +90,7 @@ def _matrix_row(m: CoverageMatrix, row: object) -> dict[str, str]:
 @router.get("/indicators/compare", response_model=TargetComparison, responses=LIST, tags=["targets"])
 def compare(parent: str = PlanParam, child: str | None = Query(default=None, examples=["XX县"]),
             child_level: Level | None = Query(default=None, description="compare against every plan of this level"),
-            verdict: Literal["stronger", "equal", "weaker", "different-unit", "missing in child"] | None = Query(None),
+            verdict: Verdict | None = Query(None),
             paging: Paging = Depends(), b: Backend = Depends(backend)) -> TargetComparison | Response:
     """Parent target vs child target for every derived measure sharing a metric, with a verdict and deadlines."""
     result = b.read(q.compare_targets, parent, child, child_level)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 Level = Literal["national", "province", "city", "county", "township"]
 Status = Literal["inferred", "confirmed", "rejected"]
 Scope = Literal["within", "cross"]
-Verdict = Literal["stronger", "equal", "weaker", "different-unit", "missing in child"]
+Verdict = Literal["stronger", "equal", "weaker", "different-unit", "different-scope", "missing in child"]
 
 
 def _example(**example: Any) -> ConfigDict:

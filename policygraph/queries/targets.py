@@ -10,9 +10,15 @@ the exact metric name first, otherwise the most similar name whose character-ove
 
 Verdicts follow the parent's comparator: for ``>=``/``>``/``=`` (a floor) a lower child value is weaker; for
 ``<=``/``<`` (a ceiling: 不合格率不超过2%) a higher child value is weaker. Different units are not compared.
+
+Like is compared with like: a rate (%, ‰) with a rate at any level, but a count or an amount (建设100个示范点,
+投入5000万元) of a higher plan is a total over its whole place, so a lower plan's own count is compared with it
+only when the higher plan states it per place (每个县、各乡镇、县均…); otherwise the verdict is
+``different-scope`` — a county's 3 示范点 is not weaker than a province's 100.
 """
 from __future__ import annotations
 
+import re
 from difflib import SequenceMatcher
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,6 +32,10 @@ from policygraph.queries.snapshot import Snapshot, snapshot
 
 FUZZY_CUT = 0.66
 _CEILINGS = ("<=", "<")
+#: Units that are shares of something, comparable between a place and the places within it.
+RATE_UNITS = ("%", "‰", "个百分点")
+#: A count stated per place (every county, each township, a county average): comparable with one place's own.
+_PER_PLACE = re.compile(r"(每|各)一?个?(省|市(?!场)|州|县|区(?!域)|乡|镇|街道|村|地)|[省市县区乡镇村]均|平均每")
 
 
 class TargetPair(BaseModel):
@@ -56,18 +66,38 @@ class TargetComparison(Listing):
     items: list[TargetPair] = Field(default_factory=list)
 
 
-def verdict(parent: IndicatorView, child: IndicatorView) -> Verdict:
-    """Stronger, equal or weaker, judged by the direction of the parent's comparator.
+def verdict(parent: IndicatorView, child: IndicatorView, same_scope: bool = True) -> Verdict:
+    """Stronger, equal or weaker, judged by the direction of the parent's comparator; ``same_scope`` False (see
+    ``comparable_scope``) gives ``different-scope`` for anything but a rate.
 
     >>> verdict(IndicatorView(metric="覆盖率", comparator=">=", value=30, ...), child_with_29)  # doctest: +SKIP
     'weaker'
     """
     if _unit(parent.unit) != _unit(child.unit):
         return "different-unit"
+    if not same_scope and not is_rate(parent.unit):
+        return "different-scope"
     if child.value == parent.value:
         return "equal"
     lower_is_weaker = parent.comparator not in _CEILINGS
     return "weaker" if (child.value < parent.value) == lower_is_weaker else "stronger"
+
+
+def is_rate(unit: str) -> bool:
+    return _unit(unit) in RATE_UNITS
+
+
+def comparable_scope(parent_level: str, child_level: str, parent_text: str, metric: str) -> bool:
+    """Whether the parent's target speaks of the same extent of place as the child's: the same level, or stated
+    per place (``每个县``, ``各乡镇``, ``县均``) in the sentence of the parent's text that names the metric."""
+    if parent_level == child_level:
+        return True
+    at = parent_text.find(metric) if metric else -1
+    sentences = re.split(r"[。；;！!？?\n]", parent_text)
+    if at >= 0:
+        before = re.split(r"[。；;！!？?\n]", parent_text[:at])
+        sentences = [before[-1] + parent_text[at:].split("。")[0]]
+    return any(_PER_PLACE.search(x) for x in sentences)
 
 
 def similarity(a: str, b: str) -> float:
@@ -116,6 +146,10 @@ def _pairs_for(snap: Snapshot, parent_id: str, ind: IndicatorView, tasks: list[L
                plan: PlanRef) -> list[TargetPair]:
     parent_node = snap.measure(parent_id)
     parent_ref = snap.measure_ref(parent_node) if parent_node else None
+    stated = snap.measure(ind.measure_id)  # the measure (or task unit) whose text states the parent target
+    parent_plan = parent_node.measure.plan_id if parent_node else ""
+    same_scope = comparable_scope(snap.plan_ref(parent_plan).level if parent_plan else "", plan.level,
+                                  stated.measure.text if stated else "", ind.metric)
     out = []
     for f in tasks:
         best = _best_match(ind, f.measure.indicators)
@@ -125,7 +159,7 @@ def _pairs_for(snap: Snapshot, parent_id: str, ind: IndicatorView, tasks: list[L
         out.append(TargetPair(parent_measure=parent_id, parent_ref=parent_ref, child_measure=f.measure.id,
                               child_ref=f.measure.ref, child_plan=plan, parent=ind, child=child,
                               match="exact" if child.metric == ind.metric else "fuzzy", similarity=round(sim, 4),
-                              verdict=verdict(ind, child), parent_deadline=ind.deadline,
+                              verdict=verdict(ind, child, same_scope), parent_deadline=ind.deadline,
                               child_deadline=child.deadline, link_score=f.score))
     if not out:
         out.append(TargetPair(parent_measure=parent_id, parent_ref=parent_ref, child_plan=plan, parent=ind,
