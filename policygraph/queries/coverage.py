@@ -62,6 +62,7 @@ class MatrixCell(BaseModel):
     plan_id: str
     tasks: int
     best_score: float | None = None
+    confirmed: int = Field(default=0, description="of those tasks, how many reach the measure by confirmed links only")
 
 
 class MatrixRow(BaseModel):
@@ -157,14 +158,17 @@ def coverage_matrix(store: Store, parent: str, child_level: str, links: LinkFilt
     wanted = set(plans)
     for m in measures:
         by_plan: dict[str, list[float]] = {}
-        for k, (_, score) in down[m.id].items():
+        confirmed: dict[str, int] = {}
+        for k, (chain, score) in down[m.id].items():
             if (p := plan_of(snap, k)) in wanted:
                 by_plan.setdefault(p, []).append(round(score, 4))
+                confirmed[p] = confirmed.get(p, 0) + all(e.link.status == "confirmed" for e in chain)
         cells = []
         for p in plans:
             scores = by_plan.get(p, [])
             hit[p] += bool(scores)
-            cells.append(MatrixCell(plan_id=p, tasks=len(scores), best_score=max(scores) if scores else None))
+            cells.append(MatrixCell(plan_id=p, tasks=len(scores), best_score=max(scores) if scores else None,
+                                    confirmed=confirmed.get(p, 0)))
         rows.append(MatrixRow(measure_id=m.id, ref=snap.measure_ref(m), title=m.measure.title, cells=cells))
     share = {p: round(hit[p] / len(rows), 4) if rows else 0.0 for p in plans}
     return CoverageMatrix(parent=snap.plan_ref(pid), plans=[snap.plan_ref(p) for p in plans], share_covered=share,

@@ -20,10 +20,12 @@ from policygraph.queries.agencies import Obligation, Obligations
 from policygraph.queries.bodies import BodyCentrality, CoResponsibility
 from policygraph.queries.browse import MeasureDetail, PlanSummary, TreeNode
 from policygraph.queries.cascade import Cascade, Linked, PlanGroup
+from policygraph.queries.coverage import Coverage, CoverageMatrix, MatrixRow
 from policygraph.queries.evidence import LinkEvidence
 from policygraph.queries.models import Hop, MeasureView
 from policygraph.queries.pages import PlanCounts, UnitLinks
 from policygraph.queries.search import SearchHit
+from policygraph.queries.targets import TargetComparison, TargetPair
 
 if TYPE_CHECKING:
     from policygraph.graph.store import Store
@@ -284,3 +286,79 @@ def next_link(store: Store, after: str | None, plan: str | None, scope: str | No
 def link_url(link_id: str, filters: dict[str, str] | None = None) -> str:
     """A link's evidence page, carrying the review queue's filters."""
     return page_url("link", link_id) + (f"?{urlencode(filters)}" if filters else "")
+
+
+# ---- coverage: a higher plan's measures × its lower plans, or what a lower plan covers ------------------------
+#: What the coverage heat map can be narrowed to: measures some plan leaves out, or whose links are all inferred.
+SHOW = ("all", "gaps", "inferred")
+
+
+@dataclass(frozen=True)
+class CoveragePage:
+    """The heat map of a higher plan (``matrix``: measure rows × lower-plan columns, rows filtered by ``show``),
+    or, for a plan with no lower plans, what it covers of each plan it derives from (``covers``)."""
+
+    plan: PlanSummary
+    level: str | None
+    show: str
+    matrix: CoverageMatrix | None = None
+    rows: list[MatrixRow] = field(default_factory=list)
+    covers: list[Coverage] = field(default_factory=list)
+
+    def measure_share(self, row: MatrixRow) -> float:
+        """Share of the columns (lower plans) that implement this measure."""
+        return round(sum(c.tasks > 0 for c in row.cells) / len(row.cells), 4) if row.cells else 0.0
+
+    def api(self, fmt: str = "json") -> str:
+        query = {"parent": self.plan.id, "child_level": self.level or "", **({"format": fmt} if fmt != "json" else {})}
+        return f"{API}/coverage?" + urlencode({k: v for k, v in query.items() if v})
+
+
+def coverage_page(store: Store, plan_ref: str, level: str | None = None, show: str = "all") -> CoveragePage:
+    plan = q.get_plan(store, plan_ref)
+    lower = level or _LOWER_DEFAULT.get(plan.level)
+    matrix = q.coverage_matrix(store, plan.id, lower) if lower else None
+    if matrix is not None and matrix.plans:
+        rows = [r for r in matrix.items if _shown(r, show)]
+        return CoveragePage(plan, lower, show, matrix, rows)
+    covers = [q.coverage(store, parent, plan.id) for parent in plan.derives_from]
+    return CoveragePage(plan, lower, show, None, [], covers)
+
+
+#: The level a plan's coverage is measured over when the page is not told: a province over its counties.
+_LOWER_DEFAULT = {"national": "province", "province": "county", "city": "county", "county": "township"}
+
+
+def _shown(row: MatrixRow, show: str) -> bool:
+    if show == "gaps":
+        return any(c.tasks == 0 for c in row.cells)
+    if show == "inferred":
+        return any(c.tasks > 0 for c in row.cells) and all(c.confirmed == 0 for c in row.cells)
+    return True
+
+
+# ---- targets: higher target beside lower target, weaker first -------------------------------------------------
+#: Verdicts in the order the page lists them: what an auditor must look at first.
+VERDICT_ORDER = ("weaker", "missing in child", "different-unit", "different-scope", "equal", "stronger")
+
+
+@dataclass(frozen=True)
+class TargetsPage:
+    comparison: TargetComparison
+    level: str | None
+    rows: list[TargetPair]
+
+    def api(self, fmt: str = "json") -> str:
+        query = {"parent": self.comparison.parent.id, "child_level": self.level or "",
+                 **({"format": fmt} if fmt != "json" else {})}
+        return f"{API}/indicators/compare?" + urlencode({k: v for k, v in query.items() if v})
+
+
+def targets_page(store: Store, plan_ref: str, level: str | None = None, child: str | None = None) -> TargetsPage:
+    plan = q.get_plan(store, plan_ref)
+    lower = None if child else (level or _LOWER_DEFAULT.get(plan.level))
+    found = q.compare_targets(store, plan.id, child=child, child_level=lower)
+    rank = {v: i for i, v in enumerate(VERDICT_ORDER)}
+    rows = sorted(found.items, key=lambda p: (rank.get(p.verdict, 99), p.parent_ref or "",
+                                              p.child_plan.ref if p.child_plan else "", p.child_ref or ""))
+    return TargetsPage(found, lower, rows)

@@ -39,6 +39,9 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "hit": {"measure": ("措施", "measure"), "agency": ("部门", "agency"), "indicator": ("指标", "target"),
             "law": ("法规文件", "law")},
     "label": {"direct": ("直接", "direct"), "partial": ("部分", "partial")},
+    "verdict": {"weaker": ("偏弱", "weaker"), "stronger": ("更强", "stronger"), "equal": ("持平", "equal"),
+                "different-unit": ("单位不同", "different unit"), "different-scope": ("范围不同", "total vs own count"),
+                "missing in child": ("下级未设", "missing")},
 }
 COMPARATORS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
 
@@ -75,7 +78,7 @@ def _environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.globals.update(label=label, mark=mark, page_url=context.page_url, num=context.number_prefix,
                        phrases=context.phrases, comparators=COMPARATORS, vis_script=networks.vis_script,
-                       snippet=snippet)
+                       snippet=snippet, api_base=context.API)
     return env
 
 
@@ -115,7 +118,7 @@ def pages_router(get_store: Callable[[], Store],
     router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
     guard: AbstractContextManager[Any] = lock if lock is not None else threading.RLock()
 
-    def show(template: str, kind: str, build: Callable[[Store], dict[str, Any]]) -> HTMLResponse:
+    def show_page(template: str, kind: str, build: Callable[[Store], dict[str, Any]]) -> HTMLResponse:
         try:
             with guard:
                 values = build(get_store())
@@ -129,7 +132,7 @@ def pages_router(get_store: Callable[[], Store],
     def index() -> HTMLResponse:
         def build(s: Store) -> dict[str, Any]:
             return {"groups": context.plans_by_level(s), "title": "政策图谱 PolicyGraph"}
-        return show("index.html", "plan", build)
+        return show_page("index.html", "plan", build)
 
     @router.get("/search")
     def search(q: str = Query("", description="words to find (all of them) in measures, agencies, targets, laws")
@@ -137,21 +140,37 @@ def pages_router(get_store: Callable[[], Store],
         def build(s: Store) -> dict[str, Any]:
             page = context.search_page(s, q)
             return {"q": page.query, "page": page, "title": f"搜索 Search: {page.query}"}
-        return show("search.html", "measure", build)
+        return show_page("search.html", "measure", build)
 
     @router.get("/plans/{plan_id}")
     def plan(plan_id: str) -> HTMLResponse:
         def build(s: Store) -> dict[str, Any]:
             page = context.plan_page(s, plan_id)
             return {"page": page, "network": networks.plan_network(page), "title": page.plan.title}
-        return show("plan.html", "plan", build)
+        return show_page("plan.html", "plan", build)
+
+    @router.get("/plans/{plan_id}/coverage")
+    def coverage(plan_id: str, level: Literal["province", "city", "county", "township"] | None = Query(None),
+                 show: Literal["all", "gaps", "inferred"] = Query("all")) -> HTMLResponse:
+        def build(s: Store) -> dict[str, Any]:
+            page = context.coverage_page(s, plan_id, level, show)
+            return {"page": page, "title": f"落实情况 Coverage: {page.plan.title}"}
+        return show_page("coverage.html", "plan", build)
+
+    @router.get("/plans/{plan_id}/targets")
+    def targets(plan_id: str, level: Literal["province", "city", "county", "township"] | None = Query(None),
+                child: str | None = Query(None, max_length=200)) -> HTMLResponse:
+        def build(s: Store) -> dict[str, Any]:
+            page = context.targets_page(s, plan_id, level, child)
+            return {"page": page, "title": f"指标对比 Targets: {page.comparison.parent.title}"}
+        return show_page("targets.html", "plan", build)
 
     @router.get("/measures/{measure_id}")
     def measure(measure_id: str) -> HTMLResponse:
         def build(s: Store) -> dict[str, Any]:
             page = context.measure_page(s, measure_id)
             return {"page": page, "network": networks.measure_network(page), "title": page.measure.title}
-        return show("measure.html", "measure", build)
+        return show_page("measure.html", "measure", build)
 
     @router.get("/links/{link_id}")
     def link(link_id: str, plan: str | None = Query(None, max_length=200),
@@ -163,7 +182,7 @@ def pages_router(get_store: Callable[[], Store],
         def build(s: Store) -> dict[str, Any]:
             page = context.link_page(s, link_id, filters)
             return {"page": page, "title": f"证据 Evidence: {page.evidence.link.source_ref or link_id}"}
-        return show("link.html", "link", build)
+        return show_page("link.html", "link", build)
 
     @router.get("/review/next", response_model=None)
     def next_unreviewed(after: str | None = Query(None, pattern=r"^[A-Za-z0-9_-]{1,64}$"),
@@ -188,6 +207,6 @@ def pages_router(get_store: Callable[[], Store],
         def build(s: Store) -> dict[str, Any]:
             page = context.agency_page(s, agency_id)
             return {"page": page, "title": page.obligations.agency.name}
-        return show("agency.html", "agency", build)
+        return show_page("agency.html", "agency", build)
 
     return router

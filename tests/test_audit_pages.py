@@ -1,0 +1,98 @@
+"""The auditor's pages on the sample corpus: coverage of 河北省's measures by its counties (the gaps), what a county
+plan covers of the plans it implements, and the target comparison with XX县's two weaker targets flagged first.
+Every figure on a page is checked against the read path's answer, and each page's JSON and CSV links answer."""
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from fastapi.testclient import TestClient
+
+from policygraph import queries as q
+from policygraph.api import ApiSettings, create_app
+from policygraph.graph.store import Store
+
+
+@pytest.fixture(scope="module")
+def client(sqlite_graph: Store) -> TestClient:
+    return TestClient(create_app(sqlite_graph, ApiSettings()))
+
+
+def _plan(store: Store, ref: str) -> str:
+    return q.get_plan(store, ref).id
+
+
+def _cells(html: str) -> dict[tuple[str, str], str]:
+    """(measure id, plan id) → the cell's class list, from the heat map."""
+    out = {}
+    for row in re.findall(r'<tr data-measure="([^"]+)">(.*?)</tr>', html, re.S):
+        for cls, plan in re.findall(r'<td class="cell ([^"]+)" data-plan="([^"]+)"', row[1]):
+            out[(row[0], plan)] = cls
+    return out
+
+
+def test_the_coverage_page_of_hebei_shows_xx_county_s_gaps(client: TestClient, sqlite_graph: Store) -> None:
+    hebei, xx = _plan(sqlite_graph, "河北省"), _plan(sqlite_graph, "XX县")
+    matrix = q.coverage_matrix(sqlite_graph, hebei, "county")
+    html = client.get(f"/plans/{hebei}/coverage").text
+    cells = _cells(html)
+    assert xx in {p.id for p in matrix.plans}
+    for row in matrix.items:
+        cell = next(c for c in row.cells if c.plan_id == xx)
+        assert ("cell-gap" in cells[(row.measure_id, xx)]) is (cell.tasks == 0)
+    gaps = [r.measure_id for r in matrix.items if next(c for c in r.cells if c.plan_id == xx).tasks == 0]
+    assert gaps, "XX县 leaves some of 河北省's measures out"
+    share = re.search(rf'<td class="num" data-plan="{xx}">(\d+)%</td>', html)
+    assert share and int(share.group(1)) == round(matrix.share_covered[xx] * 100)
+    only_gaps = _cells(client.get(f"/plans/{hebei}/coverage", params={"show": "gaps"}).text)
+    assert {m for m, _ in only_gaps} == {r.measure_id for r in matrix.items if any(c.tasks == 0 for c in r.cells)}
+
+
+def test_a_county_page_shows_what_it_covers_of_each_plan_it_implements(client: TestClient,
+                                                                       sqlite_graph: Store) -> None:
+    xx = q.get_plan(sqlite_graph, "XX县")
+    assert xx.derives_from
+    html = client.get(f"/plans/{xx.id}/coverage").text
+    for parent in xx.derives_from:
+        c = q.coverage(sqlite_graph, parent, xx.id)
+        section = html.split(f'data-parent="{parent}"', 1)[1].split("</section>", 1)[0]
+        assert f"{c.summary.covered} / {c.summary.parent_measures}" in section
+        gap_links = re.findall(r'<ul class="gaps">(.*?)</ul>', section, re.S)[0]
+        assert sorted(re.findall(r'href="/measures/([^"]+)"', gap_links)) == sorted(
+            r.measure.id for r in c.items if not r.covered)
+        added = re.findall(r'<ul class="additions">(.*?)</ul>', section, re.S)[0]
+        assert len(re.findall(r'href="/measures/', added)) == c.summary.local_additions
+
+
+def test_the_targets_page_flags_xx_county_s_two_weaker_targets_first(client: TestClient, sqlite_graph: Store) -> None:
+    hebei, xx = _plan(sqlite_graph, "河北省"), _plan(sqlite_graph, "XX县")
+    html = client.get(f"/plans/{hebei}/targets", params={"child": xx}).text
+    rows = re.findall(r'<tr class="verdict-([^"]+)" data-verdict="([^"]+)">(.*?)</tr>', html, re.S)
+    verdicts = [v for _, v, _ in rows]
+    weaker = [unescape(re.sub(r"<[^>]+>", "", body)) for _, v, body in rows if v == "weaker"]
+    assert len(weaker) == 2 and verdicts[:2] == ["weaker", "weaker"], "weaker rows come first"
+    assert any("30%" in w and "29%" in w for w in weaker) and any("40%" in w and "39%" in w for w in weaker)
+    assert len(rows) == q.compare_targets(sqlite_graph, hebei, child=xx).total
+    assert "⚠" in html
+
+
+@pytest.mark.parametrize("page", ["coverage", "targets"])
+def test_every_audit_page_links_to_the_same_data_as_json_and_csv(client: TestClient, sqlite_graph: Store,
+                                                                 page: str) -> None:
+    hebei = _plan(sqlite_graph, "河北省")
+    html = client.get(f"/plans/{hebei}/{page}").text
+    json_link = unescape(re.search(r'href="([^"]+)">JSON', html).group(1))  # type: ignore[union-attr]
+    csv_link = unescape(re.search(r'href="([^"]+)">CSV', html).group(1))  # type: ignore[union-attr]
+    body = client.get(json_link)
+    assert body.status_code == 200 and body.json()["total"] > 0
+    sheet = client.get(csv_link)
+    assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/csv")
+    assert len(sheet.text.strip().splitlines()) == body.json()["total"] + 1  # a header and one line per item
+
+
+def test_the_plan_page_links_to_its_coverage_and_targets(client: TestClient, sqlite_graph: Store) -> None:
+    hebei = _plan(sqlite_graph, "河北省")
+    html = client.get(f"/plans/{hebei}").text
+    assert f'href="/plans/{hebei}/coverage"' in html and f'href="/plans/{hebei}/targets"' in html
+    assert client.get(f"/plans/p-nope/coverage").status_code == 404
