@@ -5,6 +5,7 @@ Runs headless Chromium against uvicorn on 127.0.0.1; skipped only when no ``chro
 """
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
@@ -97,3 +98,29 @@ def test_the_plan_page_draws_its_tree(base_url: str, store: Store, tmp_path: Pat
     dom = chromium(f"{base_url}/plans/{plan}", tmp_path / "profile", "--dump-dom")
     assert "<canvas" in dom.split('id="plan-network"', 1)[1].split('class="legend"', 1)[0]
     assert "完善农产品质量安全追溯体系" in dom
+
+
+def test_the_api_docs_render_their_operations_offline(store: Store, tmp_path: Path) -> None:
+    """Swagger UI must understand the OpenAPI 3.1 document FastAPI writes (Swagger UI 4 said "Unable to render
+    this definition" and drew no operation)."""
+    from policygraph.api import ApiSettings, create_app
+
+    app = create_app(store, ApiSettings())
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not server.started:
+            assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+            time.sleep(0.05)
+        dom = chromium(f"http://127.0.0.1:{port}/docs", tmp_path / "profile", "--dump-dom",
+                       "--virtual-time-budget=15000")
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    assert "Unable to render" not in dom
+    operations = re.findall(r'class="opblock opblock-(get|post|delete)', dom)
+    assert len(operations) >= 20, f"Swagger UI drew {len(operations)} operations"
+    assert "/api/v1/measures/{ref}/implementations" in dom

@@ -1,12 +1,16 @@
 """The OpenAPI document and an offline ``/docs``.
 
-Swagger UI's assets are served from the ``swagger-ui-bundle`` package (no CDN), so ``/docs`` works on an
-air-gapped machine. The OpenAPI document is post-processed once: error responses are declared as
-``application/problem+json``, and every JSON response gets an example composed from the examples the
-models carry (``queries/models.py``), so no endpoint is documented without one.
+Swagger UI 5's assets (the first to render OpenAPI 3.1, which FastAPI writes) are served from the
+``fastapi-offline`` package's static files (no CDN), so ``/docs`` works on an air-gapped machine; the PyPI
+``swagger-ui-bundle`` ships Swagger UI 4, which answers "Unable to render this definition". The OpenAPI
+document is post-processed once: error responses are declared as ``application/problem+json``, and every JSON
+response gets an example composed from the examples the models carry (``queries/models.py``), so no endpoint is
+documented without one.
 """
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -20,18 +24,24 @@ from policygraph.api.problems import MEDIA_TYPE
 ASSETS = "/docs/assets"
 
 
+def swagger_assets() -> Path:
+    """Where the installed ``fastapi-offline`` keeps Swagger UI's files (it is imported for nothing else)."""
+    spec = importlib.util.find_spec("fastapi_offline")
+    if spec is None or not spec.origin:
+        raise RuntimeError("the fastapi-offline package is missing: reinstall PolicyGraph (pip install -e .)")
+    return Path(spec.origin).parent / "static"
+
+
 def install(app: FastAPI) -> None:
     """Serve ``/docs`` from local assets and a post-processed ``/openapi.json``."""
-    from swagger_ui_bundle import swagger_ui_path
-
-    app.mount(ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="swagger-assets")
+    app.mount(ASSETS, StaticFiles(directory=str(swagger_assets())), name="swagger-assets")
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
         return get_swagger_ui_html(openapi_url="/openapi.json", title=f"{app.title} — API",
                                    swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
                                    swagger_css_url=f"{ASSETS}/swagger-ui.css",
-                                   swagger_favicon_url=f"{ASSETS}/favicon-32x32.png")
+                                   swagger_favicon_url=f"{ASSETS}/favicon.png")
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
