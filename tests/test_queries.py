@@ -263,3 +263,22 @@ def test_same_answers_from_every_store(graph: Store, tmp_path: Path) -> None:
         assert q.coverage(ref, "河北省", "XX县") == q.coverage(graph, "河北省", "XX县")
         assert q.compare_targets(ref, "河北省", child_level="county") == q.compare_targets(graph, "河北省",
                                                                                           child_level="county")
+
+
+def test_every_measure_reference_is_unique_and_names_that_measure(graph: Store) -> None:
+    from policygraph.queries.refs import resolve_measure
+    from policygraph.queries.snapshot import snapshot
+
+    snap = snapshot(graph)
+    for plan in graph.plans():
+        refs = {m.id: snap.measure_ref(m) for m in snap.measures_of(plan.id)}
+        named = [r for r in refs.values() if r]
+        assert len(named) == len(set(named)), f"{plan.plan.jurisdiction}: two measures share a reference"
+        for mid, ref in refs.items():
+            if ref:
+                assert resolve_measure(snap, ref).id == mid, ref
+    units = [r for p in graph.plans() for m in snap.measures_of(p.id) if m.measure.kind == "task"
+             and (r := snap.measure_ref(m)) and r.endswith(".2")]
+    assert units, "items with two task units are numbered .1 and .2"
+    with pytest.raises(NotFound):
+        resolve_measure(snap, units[0][:-1] + "99")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import builtins
+import json
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any, Literal, TypeVar
@@ -206,7 +207,10 @@ def manual_link(source: str, target: str, source_plan: str, target_plan: str, sc
 def canonical_json(value: Any) -> str:
     """Stable JSON for properties: sorted keys, compact, Chinese kept readable (orjson: a load writes ~20 maps
     per task unit, and json.dumps was a fifth of its time)."""
-    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS).decode()
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:  # what orjson cannot write (an integer beyond 64 bits) the standard library can
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def parse_json(text: str | bytes) -> Any:

@@ -59,6 +59,14 @@ def resolve_measure(snap: Snapshot, ref: str) -> Node:
     hits = [m for m in numbered if m.measure.number == number]
     if not hits:
         hits = [m for m in numbered if _bare(str(m.measure.number)) == _bare(number)]
+    unit = _UNIT.match(number)
+    if not hits and unit:  # <item>.<k> or <item>-<k>: the item's k-th task unit (Snapshot.measure_ref)
+        item = resolve_measure(snap, f"{plan_part}#{unit.group(1)}")
+        units = [m for m in snap.measures_of(plan_id) if m.measure.parent_id == item.id and m.measure.kind == "task"
+                 and m.measure.order == int(unit.group(2)) - 1]
+        if len(units) == 1:
+            return units[0]
+        raise NotFound(f"{snap.plan_label(plan_id)}#{unit.group(1)} has no task unit {unit.group(2)}")
     if len(hits) == 1:
         return hits[0]
     if not hits:
@@ -78,6 +86,9 @@ def resolve_agency(snap: Snapshot, ref: str) -> Node:
     if hits:
         raise Ambiguous(f"{ref!r} names {len(hits)} agencies", [a.id for a in hits])
     raise NotFound(f"no agency {ref!r}: give an agency id (a-…) or its full name", listing="agencies")
+
+
+_UNIT = re.compile(r"^(.+?)[.-]([1-9][0-9]{0,3})$")
 
 
 def _bare(number: str) -> str:

@@ -173,13 +173,17 @@ class Snapshot:
         return [measure_id, *(k for k in kids if (m := self.measure(k)) is not None and m.measure.kind == "task")]
 
     def measure_ref(self, node: Node) -> str | None:
-        """``河北省#24`` for a numbered measure; a task unit gets the reference of the item it belongs to."""
+        """``河北省#24`` for a numbered measure; a task unit is its item's reference and its place among the item's
+        units, so no two measures share one (``refs.resolve_measure`` reads both): ``红旗区#（十八）.2``, and
+        ``河北省#24-2`` after a number ending in a digit (``#1.1`` may be a number of its own)."""
         m = node.measure
-        number = m.number
-        if number is None and m.parent_id:
-            parent = self.measure(m.parent_id)
-            number = parent.measure.number if parent is not None else None
-        return f"{self.plan_label(m.plan_id)}#{number}" if number else None
+        if m.number is not None:
+            return f"{self.plan_label(m.plan_id)}#{m.number}"
+        parent = self.measure(m.parent_id) if m.parent_id else None
+        number = parent.measure.number if parent is not None else None
+        if not number:
+            return None
+        return f"{self.plan_label(m.plan_id)}#{number}{'-' if number[-1].isdigit() else '.'}{m.order + 1}"
 
     def measure_view(self, node: Node) -> MeasureView:
         """A measure with its plan, agencies (with roles), indicators and citations."""
