@@ -10,9 +10,11 @@ import ast
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from policygraph.graph.model import Edge, Fragment, Node, manual_link
-from policygraph.graph.records import EDGE_RECORDS, NODE_RECORDS, LinkRecord, MeasureRecord
+from policygraph.graph.records import EDGE_RECORDS, NODE_RECORDS, LinkRecord, MeasureRecord, read
 from policygraph.graph.store import Store
 
 PACKAGE = Path(__file__).resolve().parent.parent / "policygraph"
@@ -106,3 +108,14 @@ def test_the_map_read_check_sees_both_forms(tmp_path: Path) -> None:
     sample.write_text("def f(n):\n    return n.props.get('kind'), n.props['title'], n.measure.kind\n",
                       encoding="utf-8")
     assert _map_reads(sample, tmp_path) == ["m.py:2", "m.py:2"]
+
+
+@given(st.dictionaries(st.sampled_from(["kind", "number", "title", "text", "span", "order", "plan_id", "parent_id",
+                                        "searched", "unknown"]),
+                       st.one_of(st.none(), st.text(max_size=5), st.integers(0, 9), st.lists(st.integers(0, 9))),
+                       max_size=10))
+def test_reading_a_record_equals_pydantic_s_model_construct(props: dict[str, object]) -> None:
+    for cls in (MeasureRecord, LinkRecord):
+        got = read(cls, props)
+        want = cls.model_construct(**{k: v for k, v in props.items() if k in cls.model_fields})
+        assert got == want and got.model_fields_set == want.model_fields_set

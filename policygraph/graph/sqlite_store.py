@@ -21,6 +21,7 @@ from typing import Any
 from policygraph.errors import NotFound, StoreError
 from policygraph.graph import sqlite_sql as sql
 from policygraph.graph.model import EDGE_TYPES, NODE_LABELS, Edge, Fragment, Node, canonical_json, parse_json
+from policygraph.graph.records import construct
 from policygraph.graph.store import (
     CONCURRENT_READERS, PERSISTENT, TRANSACTIONS, VERSIONED, AlignedVersions, Direction, LinkFilter,
     ReviewRecord, Store, WriteResult, WriteStatus, apply_review_log,
@@ -276,7 +277,7 @@ class SqliteStore(Store):
         return sorted(c for c in candidates if db.execute(sql.IS_ORPHAN_SHARED, (c,)).fetchone())
 
     # ---- reading ------------------------------------------------------------------------------------
-    # Nodes and edges read back were validated when written; model_construct skips validating them again.
+    # Nodes and edges read back were validated when written; records.construct skips validating them again.
     def get_node(self, node_id: str) -> Node | None:
         row = self.db.execute(sql.NODE_BY_ID, (node_id,)).fetchone()
         return _node(row) if row else None
@@ -420,12 +421,12 @@ class SqliteStore(Store):
 
 
 def _node(row: tuple[str, str, str | None, str]) -> Node:
-    return Node.model_construct(id=row[0], label=row[1], doc=row[2], props=parse_json(row[3]))
+    return construct(Node, {"id": row[0], "label": row[1], "doc": row[2], "props": parse_json(row[3])})
 
 
 def _edge(row: tuple[str, str, str, str, str | None, str]) -> Edge:
-    return Edge.model_construct(id=row[0], type=row[1], source=row[2], target=row[3], doc=row[4],
-                                props=parse_json(row[5]))
+    return construct(Edge, {"id": row[0], "type": row[1], "source": row[2], "target": row[3], "doc": row[4],
+                            "props": parse_json(row[5])})
 
 
 def _now() -> str:
