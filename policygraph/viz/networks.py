@@ -12,6 +12,8 @@ the province's nodes for nothing, so such a unit is folded into its item (links 
 """
 from __future__ import annotations
 
+import hashlib
+
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -70,11 +72,20 @@ class NetworkView:
     height: int = 640  # pixels: a tree drawn left to right grows with its longest column
 
 
+VIS_PATH = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
+
+
 @lru_cache(maxsize=1)
-def vis_script() -> str:
-    """vis-network's standalone script from the pyvis package (inlined: the page needs no network)."""
-    path = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
-    return path.read_text(encoding="utf-8").replace("</script", "<\\/script")
+def vis_library() -> bytes:
+    """vis-network's standalone script from the pyvis package, served by the pages themselves (no CDN)."""
+    return VIS_PATH.read_bytes()
+
+
+@lru_cache(maxsize=1)
+def vis_url() -> str:
+    """Where the pages load vis-network from: named by its content, so a browser keeps it for good (it was
+    inlined in every page: 470 kB each)."""
+    return f"/static/vis-network-{hashlib.sha1(vis_library()).hexdigest()[:12]}.js"
 
 
 class _Builder:

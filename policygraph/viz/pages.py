@@ -77,7 +77,7 @@ def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.globals.update(label=label, mark=mark, page_url=context.page_url, num=context.number_prefix,
-                       phrases=context.phrases, comparators=COMPARATORS, vis_script=networks.vis_script,
+                       phrases=context.phrases, comparators=COMPARATORS, vis_url=networks.vis_url,
                        snippet=snippet, api_base=context.API)
     return env
 
@@ -127,6 +127,14 @@ def pages_router(get_store: Callable[[], Store],
         except (Ambiguous, InputError) as exc:
             return problem_page(exc, kind)
         return render(template, **values)
+
+    @router.get("/static/vis-network-{digest}.js", response_model=None)
+    def vis_network(digest: str) -> Response:
+        """vis-network, named by its content (``networks.vis_url``): cached by browsers for a year."""
+        if networks.vis_url() != f"/static/vis-network-{digest}.js":
+            return not_found(f"no script vis-network-{digest}.js")
+        return Response(networks.vis_library(), media_type="text/javascript",
+                        headers={"Cache-Control": "public, max-age=31536000, immutable"})
 
     @router.get("/")
     def index() -> HTMLResponse:
