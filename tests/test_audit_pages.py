@@ -96,3 +96,47 @@ def test_the_plan_page_links_to_its_coverage_and_targets(client: TestClient, sql
     html = client.get(f"/plans/{hebei}").text
     assert f'href="/plans/{hebei}/coverage"' in html and f'href="/plans/{hebei}/targets"' in html
     assert client.get(f"/plans/p-nope/coverage").status_code == 404
+
+
+def test_the_agency_index_pages_by_key_and_counts_its_facets(client: TestClient, sqlite_graph: Store) -> None:
+    whole = q.list_agencies(sqlite_graph)
+    assert whole.total > 50, "the sample corpus names more bodies than one page"
+    seen: list[str] = []
+    url: str | None = "/agencies"
+    while url:
+        html = client.get(url).text
+        table = html.split('id="agencies"', 1)[1].split("</table>", 1)[0]
+        seen += re.findall(r'href="/agencies/([^"]+)"', table)
+        nxt = re.search(r'href="([^"]+)" rel="next"', html)
+        url = unescape(nxt.group(1)) if nxt else None
+    assert seen == [a.id for a in whole.items]
+    county = sum(a.level == "county" for a in whole.items)
+    html = client.get("/agencies").text
+    assert re.search(rf'level=county">县级 <small>county</small> <small>{county}</small>', html)
+    filtered = client.get("/agencies", params={"level": "county"}).text
+    assert f"{county} 个部门" in filtered
+
+
+def test_laws_and_the_measures_citing_them(client: TestClient, sqlite_graph: Store) -> None:
+    laws = q.list_laws(sqlite_graph)
+    top = laws.items[0]
+    html = client.get("/laws").text
+    assert f'href="/laws/{top.id}"' in html and f"{laws.total} 部" in html
+    page = client.get(f"/laws/{top.id}").text
+    citing = re.findall(r'href="/measures/([^"]+)"', page.split('id="citing"', 1)[1])
+    assert sorted(set(citing)) == sorted({m.id for m in q.get_law(sqlite_graph, top.id).items})
+    measure = q.get_law(sqlite_graph, top.id).items[0]
+    assert f'href="/laws/{top.id}"' in client.get(f"/measures/{measure.id}").text, "citation chips link the law"
+
+
+def test_places_are_a_tree_down_to_the_counties_with_their_plans(client: TestClient, sqlite_graph: Store) -> None:
+    html = client.get("/jurisdictions").text
+    tree = html.split('id="jurisdictions"', 1)[1]
+    henan = tree.index("<b>河南省</b>")
+    zhumadian = tree.index("<b>驻马店市</b>", henan)
+    xiping = tree.index("<b>西平县</b>", zhumadian)
+    assert henan < zhumadian < xiping
+    xp = q.get_plan(sqlite_graph, "西平县2020").id
+    assert f'href="/plans/{xp}"' in tree[xiping:xiping + 600]
+    counties = client.get("/jurisdictions", params={"level": "county"}).text
+    assert "<td>西平县</td>" in counties and "<td>河南省</td>" not in counties

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from policygraph import queries as q
 from policygraph.queries import pages as page_reads
 from policygraph.queries.agencies import Obligation, Obligations
 from policygraph.queries.bodies import BodyCentrality, CoResponsibility
-from policygraph.queries.browse import MeasureDetail, PlanSummary, TreeNode
+from policygraph.queries.browse import JurisdictionView, LawDetail, MeasureDetail, PlanSummary, TreeNode
 from policygraph.queries.cascade import Cascade, Linked, PlanGroup
 from policygraph.queries.coverage import Coverage, CoverageMatrix, MatrixRow
 from policygraph.queries.evidence import LinkEvidence
@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
 SEARCH_LIMIT = 200
 MAX_QUERY = 100
-PAGE_PATHS = {"plan": "/plans/", "measure": "/measures/", "agency": "/agencies/", "link": "/links/"}
+PAGE_PATHS = {"plan": "/plans/", "measure": "/measures/", "agency": "/agencies/", "link": "/links/",
+              "law": "/laws/"}
 ROLE_ORDER = ("lead", "responsible", "support")
 
 
@@ -362,3 +363,88 @@ def targets_page(store: Store, plan_ref: str, level: str | None = None, child: s
     rows = sorted(found.items, key=lambda p: (rank.get(p.verdict, 99), p.parent_ref or "",
                                               p.child_plan.ref if p.child_plan else "", p.child_ref or ""))
     return TargetsPage(found, lower, rows)
+
+
+# ---- indexes: agencies, laws, places — keyed pages of the read path's lists, with facets ------------------------
+#: Rows per page of an index (the API serves the same list by ``limit`` / ``cursor``).
+INDEX_PAGE = 50
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    """One keyed page of a list (``Listing.page``), its facet counts over the whole list, and the filters that
+    made it (kept in the paging and the JSON / CSV links)."""
+
+    kind: str
+    listing: Any
+    facets: dict[str, dict[str, int]]
+    filters: dict[str, str]
+    api_path: str
+
+    def url(self, **changes: str | None) -> str:
+        """This index with some filters changed (None removes one); paging starts over."""
+        query = {**self.filters, **changes}
+        return f"/{self.kind}?" + urlencode({k: v for k, v in query.items() if v})
+
+    def next_url(self) -> str | None:
+        cursor = self.listing.next_cursor
+        return f"/{self.kind}?" + urlencode({**self.filters, "cursor": cursor}) if cursor else None
+
+    def api(self, fmt: str = "json") -> str:
+        query = {**self.filters, **({"format": fmt} if fmt != "json" else {})}
+        return f"{API}{self.api_path}?" + urlencode(query) if query else f"{API}{self.api_path}"
+
+
+def _facets(items: list[Any], *keys: str) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for key in keys:
+        counts: dict[str, int] = {}
+        for item in items:
+            values = getattr(item, key)
+            for v in values if isinstance(values, list) else [values]:
+                if v:
+                    counts[str(v)] = counts.get(str(v), 0) + 1
+        out[key] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return out
+
+
+def agencies_index(store: Store, level: str | None, function: str | None, jurisdiction: str | None,
+                   name: str | None, cursor: str | None) -> IndexPage:
+    whole = q.list_agencies(store, function, jurisdiction, level, name)
+    filters = {k: v for k, v in {"level": level, "function": function, "jurisdiction": jurisdiction,
+                                 "name": name}.items() if v}
+    return IndexPage("agencies", whole.page(cursor, INDEX_PAGE), _facets(whole.items, "level", "functions"),
+                     filters, "/agencies")
+
+
+def laws_index(store: Store, title: str | None, cursor: str | None) -> IndexPage:
+    whole = q.list_laws(store, title)
+    return IndexPage("laws", whole.page(cursor, INDEX_PAGE), _facets(whole.items, "kind"),
+                     {"q": title} if title else {}, "/laws")
+
+
+def law_page(store: Store, law_id: str) -> LawDetail:
+    return q.get_law(store, law_id)
+
+
+def places_index(store: Store, level: str | None) -> IndexPage:
+    """Every place as a tree (province → city → county) with its plans; ``level`` lists one level only."""
+    whole = q.list_jurisdictions(store, level)
+    return IndexPage("jurisdictions", whole, _facets(q.list_jurisdictions(store).items, "level"),
+                     {"level": level} if level else {}, "/jurisdictions")
+
+
+def place_tree(items: list[JurisdictionView]) -> dict[str | None, list[JurisdictionView]]:
+    """Places by the id of the place they lie in (None: the top), each level sorted by name."""
+    by_key = {(j.name, tuple(j.parents)): j.id for j in items}
+    tree: dict[str | None, list[JurisdictionView]] = {}
+    for j in items:
+        parent = by_key.get((j.parents[0], tuple(j.parents[1:]))) if j.parents else None
+        tree.setdefault(parent, []).append(j)
+    for kids in tree.values():
+        kids.sort(key=lambda j: (j.name, j.id))
+    return tree
+
+
+def plan_titles(store: Store) -> dict[str, str]:
+    return {p.id: p.title for p in q.list_plans(store).items}

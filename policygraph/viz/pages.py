@@ -22,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from policygraph.errors import Ambiguous, InputError, NotFound
+from policygraph.queries.models import CURSOR_PATTERN
 from policygraph.viz import context, networks
 
 if TYPE_CHECKING:
@@ -209,6 +210,39 @@ def pages_router(get_store: Callable[[], Store],
         if found is None:
             return render("queue_done.html", title="审核完毕 Review queue done", filters=filters)
         return RedirectResponse(context.link_url(found, filters), status_code=303)
+
+    @router.get("/agencies")
+    def agencies(level: Literal["national", "province", "city", "county", "township"] | None = Query(None),
+                 function: str | None = Query(None, max_length=100), jurisdiction: str | None = Query(None, max_length=100),
+                 name: str | None = Query(None, max_length=100),
+                 cursor: str | None = Query(None, pattern=CURSOR_PATTERN)) -> HTMLResponse:
+        def build(s: Store) -> dict[str, Any]:
+            return {"page": context.agencies_index(s, level, function, jurisdiction, name, cursor),
+                    "title": "部门 Agencies"}
+        return show_page("agencies.html", "agency", build)
+
+    @router.get("/laws")
+    def laws(q: str | None = Query(None, max_length=100),
+             cursor: str | None = Query(None, pattern=CURSOR_PATTERN)) -> HTMLResponse:
+        def build(s: Store) -> dict[str, Any]:
+            return {"page": context.laws_index(s, q, cursor), "title": "法规文件 Laws"}
+        return show_page("laws.html", "law", build)
+
+    @router.get("/laws/{law_id}")
+    def law(law_id: str) -> HTMLResponse:
+        def build(s: Store) -> dict[str, Any]:
+            found = context.law_page(s, law_id)
+            return {"law": found, "title": found.law.title}
+        return show_page("law.html", "law", build)
+
+    @router.get("/jurisdictions")
+    def jurisdictions(level: Literal["national", "province", "city", "county", "township"] | None = Query(None)
+                      ) -> HTMLResponse:
+        def build(s: Store) -> dict[str, Any]:
+            page = context.places_index(s, level)
+            return {"page": page, "tree": context.place_tree(page.listing.items), "titles": context.plan_titles(s),
+                    "title": "地区 Jurisdictions"}
+        return show_page("jurisdictions.html", "plan", build)
 
     @router.get("/agencies/{agency_id}")
     def agency(agency_id: str) -> HTMLResponse:
