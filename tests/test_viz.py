@@ -385,12 +385,20 @@ def test_search_shows_kinds_links_and_the_read_layers_escaped_snippets(chain_cli
     assert 'class="card hit hit-agency"' in page and 'href="/agencies/a-K"' in page
 
 
-def test_search_shows_at_most_the_first_hits_and_says_how_many_there_are(client: TestClient,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(context, "SEARCH_LIMIT", 3)
-    page = client.get("/search", params={"q": "追溯"}).text
-    total = int(re.search(r"(\d+) hit\(s\)", page).group(1))  # type: ignore[union-attr]
-    assert total > 3 and page.count('class="card hit ') == 3 and "the first 3 are shown" in page
+def test_search_pages_walk_every_hit_once_in_rank_order(client: TestClient, store: Store,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(context, "SEARCH_PAGE", 3)
+    every = [h.id for h in q.search(store, "追溯").items]
+    assert len(every) > 3
+    seen: list[str] = []
+    url: str | None = "/search?q=追溯"
+    while url:
+        page = client.get(url).text
+        assert f"{len(every)} 条结果" in page and page.count('class="card hit ') <= 3
+        seen += re.findall(r'class="card hit hit-\w+" data-id="([^"]+)"', page)
+        nxt = re.search(r'href="([^"]+)" rel="next"', page)
+        url = nxt.group(1).replace("&amp;", "&") if nxt else None
+    assert seen == every
 
 
 # ---- the pages read through policygraph.queries only -----------------------------------------------------

@@ -30,7 +30,7 @@ from policygraph.queries.targets import TargetComparison, TargetPair
 if TYPE_CHECKING:
     from policygraph.graph.store import Store
 
-SEARCH_LIMIT = 200
+SEARCH_PAGE = 50  # hits per search page
 MAX_QUERY = 100
 PAGE_PATHS = {"plan": "/plans/", "measure": "/measures/", "agency": "/agencies/", "link": "/links/",
               "law": "/laws/"}
@@ -97,18 +97,29 @@ def plans_by_level(store: Store) -> list[tuple[str, list[IndexRow]]]:
 # ---- search -------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class SearchPage:
+    """One keyed page of hits (best first), how many there are, and where the next page is."""
+
     query: str
     hits: list[SearchHit]
     total: int
+    next_cursor: str | None = None
+    complete: bool = True
+
+    def next_url(self) -> str | None:
+        return "/search?" + urlencode({"q": self.query, "cursor": self.next_cursor}) if self.next_cursor else None
+
+    def api(self, fmt: str = "json") -> str:
+        return f"{API}/search?" + urlencode({"q": self.query, **({"format": fmt} if fmt != "json" else {})})
 
 
-def search_page(store: Store, text: str) -> SearchPage:
-    """The first SEARCH_LIMIT hits of ``q.search`` (best first) and how many there are; nothing for no words."""
+def search_page(store: Store, text: str, cursor: str | None = None) -> SearchPage:
+    """A page of ``SEARCH_PAGE`` hits of ``q.search`` after ``cursor``; nothing for no words."""
     query = text.strip()[:MAX_QUERY]
     if not query:
         return SearchPage("", [], 0)
     found = q.search(store, query)
-    return SearchPage(query, found.items[:SEARCH_LIMIT], found.total)
+    shown = found.page(cursor, SEARCH_PAGE)
+    return SearchPage(query, shown.items, found.total, shown.next_cursor, getattr(found, "complete", True))
 
 
 # ---- plan ---------------------------------------------------------------------------------------------

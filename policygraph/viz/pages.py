@@ -144,10 +144,10 @@ def pages_router(get_store: Callable[[], Store],
         return show_page("index.html", "plan", build)
 
     @router.get("/search")
-    def search(q: str = Query("", description="words to find (all of them) in measures, agencies, targets, laws")
-               ) -> HTMLResponse:
+    def search(q: str = Query("", description="words to find (all of them) in measures, agencies, targets, laws"),
+               cursor: str | None = Query(None, pattern=CURSOR_PATTERN)) -> HTMLResponse:
         def build(s: Store) -> dict[str, Any]:
-            page = context.search_page(s, q)
+            page = context.search_page(s, q, cursor)
             return {"q": page.query, "page": page, "title": f"搜索 Search: {page.query}"}
         return show_page("search.html", "measure", build)
 
