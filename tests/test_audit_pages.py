@@ -140,3 +140,29 @@ def test_places_are_a_tree_down_to_the_counties_with_their_plans(client: TestCli
     assert f'href="/plans/{xp}"' in tree[xiping:xiping + 600]
     counties = client.get("/jurisdictions", params={"level": "county"}).text
     assert "<td>西平县</td>" in counties and "<td>河南省</td>" not in counties
+
+
+def test_a_measure_page_lists_the_lower_plans_that_do_not_implement_it(client: TestClient,
+                                                                      sqlite_graph: Store) -> None:
+    """Every plan within 河北省 implements 河北省#24 in the sample; once a reviewer rejects one county's links to it,
+    that county is listed as not implementing it, and no implementing plan ever is."""
+    m24 = q.get_measure(sqlite_graph, "河北省#24").measure.id
+    rows = q.implementations(sqlite_graph, m24).items
+    county = next(x.measure.plan.id for x in rows if x.measure.plan.level == "county" and x.scope == "within")
+    units = {m24} | {c.id for c in sqlite_graph.children(m24)}
+    theirs = [e for e in sqlite_graph.links() if e.target in units and e.link.source_plan == county]
+    assert 'id="not-implemented-by"' not in client.get(f"/measures/{m24}").text
+    for e in theirs:
+        q.review_link(sqlite_graph, e.id, "reject", "auditor")
+    try:
+        html = client.get(f"/measures/{m24}").text
+        section = html.split('id="not-implemented-by"', 1)[1]
+        listed = set(re.findall(r'data-plan="([^"]+)"', section))
+        doing = {x.measure.plan.id for x in q.implementations(sqlite_graph, m24).items}
+        assert county in listed and not listed & doing
+    finally:
+        for e in theirs:
+            sqlite_graph.put_link(e)
+    if any(x.scope == "cross" for x in rows):
+        page = client.get(f"/measures/{m24}").text
+        assert 'id="show-cross"' in page and "scope-row-cross" in page

@@ -7,6 +7,8 @@ one batch (``Snapshot.prefetch_measures``), so a plan page costs the same few re
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from policygraph.graph.model import Edge
@@ -14,8 +16,10 @@ from policygraph.graph.store import LinkFilter, Store
 from policygraph.queries.cache import answer
 from policygraph.queries.browse import PlanSummary, get_plan
 from policygraph.queries.cascade import Linked, link_score, linked
-from policygraph.queries.models import MeasureView
-from policygraph.queries.refs import resolve_plan
+from policygraph.loaders.model import LEVEL_RANK
+from policygraph.queries.coverage import lower_plans
+from policygraph.queries.models import MeasureView, PlanRef
+from policygraph.queries.refs import resolve_measure, resolve_plan
 from policygraph.queries.snapshot import Snapshot, snapshot
 
 
@@ -103,3 +107,15 @@ def _one_hop(snap: Snapshot, e: Edge, far: str) -> list[Linked]:
 
 def _best_first(link: Linked) -> tuple[float, str]:
     return -link.score, link.measure.id
+
+
+def not_implemented_by(store: Store, ref: str, implemented: Iterable[str]) -> list[PlanRef]:
+    """The lower plans within the measure's plan's place (any lower level) that no task of implements it:
+    ``implemented`` are the plans that do (the measure page's cascade). Ordered by level, then place."""
+    snap = snapshot(store)
+    m = resolve_measure(snap, ref)
+    plan_id = m.measure.plan_id
+    done = set(implemented)
+    lower = [p for p in lower_plans(store, snap, plan_id, None, ()) if p not in done]
+    refs = [snap.plan_ref(p) for p in lower]
+    return sorted(refs, key=lambda r: (LEVEL_RANK.get(r.level, 9), r.jurisdiction, r.id))

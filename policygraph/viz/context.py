@@ -22,7 +22,7 @@ from policygraph.queries.browse import JurisdictionView, LawDetail, MeasureDetai
 from policygraph.queries.cascade import Cascade, Linked, PlanGroup
 from policygraph.queries.coverage import Coverage, CoverageMatrix, MatrixRow
 from policygraph.queries.evidence import LinkEvidence
-from policygraph.queries.models import Hop, MeasureView
+from policygraph.queries.models import Hop, MeasureView, PlanRef
 from policygraph.queries.pages import PlanCounts, UnitLinks
 from policygraph.queries.search import SearchHit
 from policygraph.queries.targets import TargetComparison, TargetPair
@@ -190,6 +190,12 @@ class MeasurePage:
     children: list[MeasureView]
     implemented_by: Cascade
     implements: Cascade
+    not_implemented_by: list[PlanRef] = field(default_factory=list)
+
+    @property
+    def has_cross(self) -> bool:
+        """Whether any row crosses jurisdictions (the page then offers the toggle that shows them)."""
+        return any(x.scope == "cross" for x in [*self.implemented_by.items, *self.implements.items])
 
     @property
     def measure(self) -> MeasureView:
@@ -219,8 +225,10 @@ def measure_page(store: Store, measure_ref: str) -> MeasurePage:
     detail = q.get_measure(store, measure_ref)
     m = detail.measure
     tree = q.plan_tree(store, m.plan.id)
+    down = q.implementations(store, m.id)
+    missing = page_reads.not_implemented_by(store, m.id, {x.measure.plan.id for x in down.items})
     return MeasurePage(detail, _ancestors(tree.tree, m.id), page_reads.measure_views(store, detail.structure_children),
-                       q.implementations(store, m.id), q.sources(store, m.id))
+                       down, q.sources(store, m.id), missing)
 
 
 def _ancestors(tree: list[TreeNode], measure_id: str) -> list[TreeNode]:
