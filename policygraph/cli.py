@@ -15,6 +15,7 @@ import click
 
 from policygraph.errors import Ambiguous, NotFound, PolicyGraphError
 from policygraph.graph.store import Store
+from policygraph.runtime import tune_gc
 
 
 def fail(message: str, status: int = 2) -> NoReturn:
@@ -45,6 +46,7 @@ class _Group(click.Group):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         _quiet_libraries()
+        tune_gc()
         return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> object:

@@ -64,3 +64,20 @@ def test_python_dash_m_policygraph_is_the_command() -> None:
     bad = subprocess.run([sys.executable, "-m", "policygraph", "parse", "/nonexistent.txt"], capture_output=True,
                          text=True, timeout=120)
     assert bad.returncode != 0 and "/nonexistent.txt" in bad.stderr and bad.stderr.count("\n") == 1
+
+
+def test_the_command_collects_garbage_less_often_than_python_s_default() -> None:
+    """A query process holds many small objects freed by reference counting; full collections walking them
+    were two thirds of a plan page (policygraph/runtime.py)."""
+    import gc
+
+    from policygraph.runtime import GC_THRESHOLDS
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        assert CliRunner().invoke(main, ["--version"]).exit_code == 0
+        assert gc.get_threshold() == GC_THRESHOLDS
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()

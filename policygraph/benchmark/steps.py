@@ -273,6 +273,9 @@ STEPS: dict[str, Callable[[Args], Args]] = {
 
 
 def main(argv: list[str]) -> None:
+    from policygraph.runtime import tune_gc
+
+    tune_gc()  # as the CLI and the server run: the figures are theirs
     name, args = argv[0], json.loads(argv[1])
     result = STEPS[name](args)
     result["maxrss_mb"] = maxrss_mb()
