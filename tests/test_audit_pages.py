@@ -166,3 +166,14 @@ def test_a_measure_page_lists_the_lower_plans_that_do_not_implement_it(client: T
     if any(x.scope == "cross" for x in rows):
         page = client.get(f"/measures/{m24}").text
         assert 'id="show-cross"' in page and "scope-row-cross" in page
+
+
+def test_an_agency_page_shows_the_higher_measure_each_task_implements(client: TestClient, sqlite_graph: Store) -> None:
+    xx = q.get_plan(sqlite_graph, "XX县").id
+    agency = next(a for a in q.list_agencies(sqlite_graph, level="county").items
+                  if any(o.task.plan.id == xx for o in q.obligations(sqlite_graph, a.id).items))
+    html = client.get(f"/agencies/{agency.id}").text
+    shown = set(re.findall(r'data-implements="([^"]+)"', html))
+    want = {x.measure.id for o in q.obligations(sqlite_graph, agency.id).items
+            for x in q.sources(sqlite_graph, o.task.id, depth=1).items}
+    assert want and shown == want

@@ -119,3 +119,20 @@ def not_implemented_by(store: Store, ref: str, implemented: Iterable[str]) -> li
     lower = [p for p in lower_plans(store, snap, plan_id, None, ()) if p not in done]
     refs = [snap.plan_ref(p) for p in lower]
     return sorted(refs, key=lambda r: (LEVEL_RANK.get(r.level, 9), r.jurisdiction, r.id))
+
+
+def higher_measures(store: Store, measure_ids: list[str]) -> dict[str, list[Linked]]:
+    """For each measure, the higher measures it implements directly (live links, one hop, best first), read in
+    one query for all of them: an agency's page shows them beside each of its tasks."""
+    if not measure_ids:
+        return {}
+    snap = snapshot(store)
+    ours = set(measure_ids)
+    up = [e for e in store.cascade_links(measure_ids, "up", 1, LinkFilter()) if e.source in ours]
+    snap.prefetch_measures(e.target for e in up)
+    out: dict[str, list[Linked]] = {m: [] for m in measure_ids}
+    for e in up:
+        out[e.source].extend(_one_hop(snap, e, e.target))
+    for rows in out.values():
+        rows.sort(key=_best_first)
+    return out

@@ -259,6 +259,7 @@ class AgencyPage:
 
     obligations: Obligations
     by_role: list[tuple[str, list[Obligation]]]
+    implements: dict[str, list[Linked]] = field(default_factory=dict)  # task id → the higher measures it implements
 
 
 def agency_page(store: Store, agency_ref: str) -> AgencyPage:
@@ -268,7 +269,8 @@ def agency_page(store: Store, agency_ref: str) -> AgencyPage:
     for o in found.items:
         roles.setdefault(o.role, []).append(o)
     order = sorted(roles, key=lambda r: (ROLE_ORDER.index(r) if r in ROLE_ORDER else 99, r))
-    return AgencyPage(found, [(r, roles[r]) for r in order])
+    up = page_reads.higher_measures(store, [o.task.id for o in found.items])
+    return AgencyPage(found, [(r, roles[r]) for r in order], up)
 
 
 # ---- link: the evidence view and the review queue ---------------------------------------------------------
