@@ -177,3 +177,22 @@ def test_an_agency_page_shows_the_higher_measure_each_task_implements(client: Te
     want = {x.measure.id for o in q.obligations(sqlite_graph, agency.id).items
             for x in q.sources(sqlite_graph, o.task.id, depth=1).items}
     assert want and shown == want
+
+
+def test_the_home_page_pages_plans_by_key_with_level_and_year_facets(client: TestClient, sqlite_graph: Store,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from policygraph.viz import context
+
+    monkeypatch.setattr(context, "HOME_PAGE", 2)
+    every = [p.id for p in q.list_plans(sqlite_graph).items]
+    seen: list[str] = []
+    url: str | None = "/"
+    while url:
+        html = client.get(url).text
+        seen += re.findall(r'<tr class="plan-row" id="([^"]+)">', html)
+        nxt = re.search(r'href="([^"]+)" rel="next"', html)
+        url = unescape(nxt.group(1)) if nxt else None
+    assert seen == every
+    counties = sum(p.level == "county" for p in q.list_plans(sqlite_graph).items)
+    html = client.get("/", params={"level": "county"}).text
+    assert f"{counties} 个规划" in html and len(re.findall(r'class="plan-row"', html)) == min(2, counties)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 from urllib.parse import quote, urlencode
 
 from policygraph import queries as q
@@ -22,7 +22,7 @@ from policygraph.queries.browse import JurisdictionView, LawDetail, MeasureDetai
 from policygraph.queries.cascade import Cascade, Linked, PlanGroup
 from policygraph.queries.coverage import Coverage, CoverageMatrix, MatrixRow
 from policygraph.queries.evidence import LinkEvidence
-from policygraph.queries.models import Hop, MeasureView, PlanRef
+from policygraph.queries.models import Hop, Level, MeasureView, PlanRef
 from policygraph.queries.pages import PlanCounts, UnitLinks
 from policygraph.queries.search import SearchHit
 from policygraph.queries.targets import TargetComparison, TargetPair
@@ -85,13 +85,23 @@ class IndexRow:
     counts: PlanCounts | None
 
 
-def plans_by_level(store: Store) -> list[tuple[str, list[IndexRow]]]:
-    """Plans grouped by level (province first), each group by jurisdiction then year (``list_plans``'s order)."""
+#: Plans per page of the home page.
+HOME_PAGE = 100
+
+
+def plans_by_level(store: Store, level: str | None = None, year: int | None = None,
+                   cursor: str | None = None) -> tuple[list[tuple[str, list[IndexRow]]], IndexPage]:
+    """A keyed page of the plans (filtered by level and year), grouped by level (province first), each group by
+    jurisdiction then year (``list_plans``'s order), with facet counts over every plan."""
     counts = page_reads.plan_counts(store)
+    every = q.list_plans(store)
+    chosen = q.list_plans(store, level=level, year=year) if level or year else every
+    shown = chosen.page(cursor, HOME_PAGE)
     groups: dict[str, list[IndexRow]] = {}
-    for p in q.list_plans(store).items:
+    for p in shown.items:
         groups.setdefault(p.level, []).append(IndexRow(p, counts.get(p.id)))
-    return list(groups.items())
+    filters = {k: str(v) for k, v in {"level": level, "year": year}.items() if v}
+    return list(groups.items()), IndexPage("", shown, _facets(every.items, "level", "year"), filters, "/plans")
 
 
 # ---- search -------------------------------------------------------------------------------------------
@@ -425,7 +435,14 @@ def _facets(items: list[Any], *keys: str) -> dict[str, dict[str, int]]:
             for v in values if isinstance(values, list) else [values]:
                 if v:
                     counts[str(v)] = counts.get(str(v), 0) + 1
-        out[key] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        if key == "level":  # levels in their order, top first; years newest first; the rest most common first
+            ranks = {lv: i for i, lv in enumerate(get_args(Level))}
+            order = sorted(counts.items(), key=lambda kv: (ranks.get(kv[0], 9), kv[0]))
+        elif key == "year":
+            order = sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
+        else:
+            order = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        out[key] = dict(order)
     return out
 
 

@@ -138,9 +138,12 @@ def pages_router(get_store: Callable[[], Store],
                         headers={"Cache-Control": "public, max-age=31536000, immutable"})
 
     @router.get("/")
-    def index() -> HTMLResponse:
+    def index(level: Literal["national", "province", "city", "county", "township"] | None = Query(None),
+              year: int | None = Query(None, ge=1949, le=2100),
+              cursor: str | None = Query(None, pattern=CURSOR_PATTERN)) -> HTMLResponse:
         def build(s: Store) -> dict[str, Any]:
-            return {"groups": context.plans_by_level(s), "title": "政策图谱 PolicyGraph"}
+            groups, page = context.plans_by_level(s, level, year, cursor)
+            return {"groups": groups, "page": page, "title": "政策图谱 PolicyGraph"}
         return show_page("index.html", "plan", build)
 
     @router.get("/search")
