@@ -109,3 +109,12 @@ def test_a_step_the_kernel_kills_is_named_with_its_signal(monkeypatch: pytest.Mo
     assert bench_run._Runner(bench_run.Options(), report).step("sqlite", "queries", {}) is None
     assert report.stopped == ["sqlite: queries was killed by SIGKILL (on Linux, usually the kernel's out-of-memory "
                               "killer)"]
+
+
+def test_the_api_step_loses_no_request(run: tuple[dict, str, list[str]]) -> None:  # type: ignore[type-arg]
+    """Every request of the load generator is answered: a server whose log filled an unread pipe once left 32 of
+    them hanging until the 60 s timeout."""
+    api = {f["name"]: f["values"] for f in run[0]["figures"] if f["step"] == "api"}
+    for store in run[2]:
+        assert api["failed requests"][store]["median"] == 0, store
+        assert api["headline query, 32 clients"][store]["median"] > 0, store

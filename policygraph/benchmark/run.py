@@ -155,9 +155,12 @@ def _api(runner: _Runner, store: str, url: str, refs: list[str]) -> None:
     """Serve the store on 127.0.0.1 and ask the headline query from ``clients`` threads of another process."""
     opts, r = runner.opts, runner.report
     port = _free_port()
+    # The server's log (one JSON line per request) goes to a file: into a pipe nobody read, it filled the pipe
+    # after ~500 requests and every request then hung until the clients' 60 s timeout (32 "failed requests").
+    log = tempfile.TemporaryFile(mode="w+")
     server = subprocess.Popen([sys.executable, "-c", "from policygraph.cli import main; main()", "serve",
                                "--store", url, "--host", "127.0.0.1", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                              stdout=subprocess.DEVNULL, stderr=log, text=True)
     try:
         if not _wait_ready(server, port, min(opts.budget, 600)):
             r.stopped.append(f"{store}: API server did not answer /readyz (figure: API requests/s)")
@@ -181,6 +184,7 @@ def _api(runner: _Runner, store: str, url: str, refs: list[str]) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        log.close()
 
 
 class _Runner:
