@@ -7,6 +7,7 @@ from policygraph.errors import NotFound
 from policygraph.graph.records import PlanRecord
 from policygraph.graph.store import Store
 from policygraph.loaders.model import LEVEL_RANK
+from policygraph.queries.cache import answer
 from policygraph.queries.cascade import Linked, LinkFilter, walk
 from policygraph.queries.models import Listing, MeasureView, PlanRef, _example
 from policygraph.queries.refs import resolve_measure, resolve_plan
@@ -187,7 +188,8 @@ def get_jurisdiction(store: Store, jid: str) -> JurisdictionView:
 def _plan_summary(snap: Snapshot, pid: str) -> PlanSummary:
     node = snap.plan(pid)
     p = node.plan if node else PlanRecord()
-    measures = len(snap.measures_of(pid))
+    size = plan_statistics(snap.store).get(pid, {})  # reading every plan's measures to count them took 7 s at M
+    measures = sum(size.get(k, 0) for k in ("section", "item", "task"))
     return PlanSummary(**snap.plan_ref(pid).model_dump(), issuer=p.issuer, source=p.source or None,
                        measures=measures,
                        derives_from=sorted(e.target for e in snap.out("PLAN_DERIVES_FROM", pid) if e.link.live))
@@ -204,3 +206,13 @@ def _jurisdiction(snap: Snapshot, jid: str) -> JurisdictionView:
     return JurisdictionView(id=jid, name=j.name, level=j.level, code=j.code, parents=list(j.parents),
                             anonymised=j.anonymised,
                             plans=sorted(e.source for e in snap.into("ISSUED_BY", jid)))
+
+
+def plan_statistics(store: Store) -> dict[str, dict[str, int]]:
+    """``Store.plan_statistics`` (every plan's measures by kind and live links up and down), kept until the graph
+    changes: the plan list, the home page and the plan pages all count from it."""
+    return answer(store, _statistics)
+
+
+def _statistics(store: Store) -> dict[str, dict[str, int]]:
+    return store.plan_statistics()

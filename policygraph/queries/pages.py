@@ -13,8 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from policygraph.graph.model import Edge
 from policygraph.graph.store import LinkFilter, Store
-from policygraph.queries.cache import answer
-from policygraph.queries.browse import PlanSummary, get_plan
+from policygraph.queries.browse import PlanSummary, get_plan, plan_statistics
 from policygraph.queries.cascade import Linked, link_score, linked
 from policygraph.loaders.model import LEVEL_RANK
 from policygraph.queries.coverage import lower_plans
@@ -59,13 +58,9 @@ def plan_counts(store: Store) -> dict[str, PlanCounts]:
     >>> plan_counts(store)["p-e20103830d3d"].links_down     # doctest: +SKIP
     264
     """
-    stats = answer(store, _plan_statistics)  # two grouped queries, kept until the graph changes
+    stats = plan_statistics(store)  # two grouped queries, kept until the graph changes
     return {pid: PlanCounts(sections=s["section"], items=s["item"], tasks=s["task"], links_up=s["links_up"],
                             links_down=s["links_down"]) for pid, s in stats.items()}
-
-
-def _plan_statistics(store: Store) -> dict[str, dict[str, int]]:
-    return store.plan_statistics()
 
 
 def plan_links(store: Store, ref: str) -> PlanLinks:
