@@ -293,6 +293,8 @@ RETURN r.id AS id, type(r) AS type, startNode(r).id AS source, endNode(r).id AS 
 
 
 GET_NODES = f"UNWIND $ids AS id MATCH (n:Node {{id: id}}) RETURN {_NODE_FIELDS}"
+#: Which of these ids are stored nodes (to name the missing ends of edges a write refused).
+EXISTING_IDS = "UNWIND $ids AS id MATCH (n:Node {id: id}) RETURN collect(n.id) AS found"
 # What a measure's view shows (Store.measure_context): its structural edges both ways, with the other end.
 MEASURE_CONTEXT = """
 UNWIND $ids AS id
