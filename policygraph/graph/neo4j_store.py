@@ -406,7 +406,7 @@ def _upsert_edges(tx: neo4j.ManagedTransaction, edges: list[Edge], what: str) ->
         row = tx.run(cy.upsert_edges(t), rows=rows).single()
         written = row["n"] if row else 0
         if written < len(rows):
-            ends = sorted({x for r in rows for x in (r["source"], r["target"])})
+            ends = sorted({x for e in edges if e.type == t for x in (e.source, e.target)})
             got = tx.run(cy.EXISTING_IDS, ids=ends).single()
             missing = [i for i in ends if i not in set(got["found"] if got else [])]
             raise NotFound(f"{what}: {len(rows) - written} {t} edge(s) point at nodes that are not stored "
