@@ -8,8 +8,13 @@ is skipped only when that variable is unset.
 from __future__ import annotations
 
 import os
+import socket
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -18,6 +23,9 @@ from policygraph.graph.sqlite_store import SqliteStore
 from policygraph.graph.store import Store, open_store, registered
 from policygraph.loaders.model import PlanTree
 from policygraph.loaders.parse import parse_file
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS_DIR = REPO / "data" / "corpus"
@@ -136,3 +144,25 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[It
     yield make
     for s in opened:
         s.close()
+
+
+@contextmanager
+def served(app: FastAPI) -> Iterator[str]:
+    """``app`` served by uvicorn on a free port of 127.0.0.1 in a thread, for browser tests; its base URL."""
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not server.started:
+            assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
+from conftest import served
 from policygraph import queries as q
 from policygraph.graph.store import Store
 from policygraph.viz.pages import pages_router
@@ -27,13 +24,6 @@ CHROMIUM = shutil.which("chromium")
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary on PATH (apt-get install chromium)")]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
@@ -46,17 +36,8 @@ def base_url(store: Store) -> Iterator[str]:
     """The pages served by uvicorn in a thread, stopped at the end of the module."""
     app = FastAPI()
     app.include_router(pages_router(lambda: store))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(app) as url:
+        yield url
 
 
 def chromium(url: str, profile: Path, *extra: str) -> str:
@@ -105,21 +86,8 @@ def test_the_api_docs_render_their_operations_offline(store: Store, tmp_path: Pa
     this definition" and drew no operation)."""
     from policygraph.api import ApiSettings, create_app
 
-    app = create_app(store, ApiSettings())
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 20
-        while not server.started:
-            assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-            time.sleep(0.05)
-        dom = chromium(f"http://127.0.0.1:{port}/docs", tmp_path / "profile", "--dump-dom",
-                       "--virtual-time-budget=15000")
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with served(create_app(store, ApiSettings())) as url:
+        dom = chromium(f"{url}/docs", tmp_path / "profile", "--dump-dom", "--virtual-time-budget=15000")
     assert "Unable to render" not in dom
     operations = re.findall(r'class="opblock opblock-(get|post|delete)', dom)
     assert len(operations) >= 20, f"Swagger UI drew {len(operations)} operations"

@@ -9,19 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from conftest import CORPUS_DIR
+from conftest import served
 from policygraph import queries as q
-from policygraph.graph.sqlite_store import SqliteStore
 from policygraph.graph.store import Store
 
 CHROMIUM = shutil.which("chromium")
@@ -32,35 +27,16 @@ TOKEN = "browser-audit-token"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    from policygraph.align.run import align_plans
-    from policygraph.ingest import load_paths
-
-    s = SqliteStore(tmp_path_factory.mktemp("browser-audit") / "graph.db")
-    load_paths(s, [CORPUS_DIR])
-    align_plans(s)
-    yield s
-    s.close()
+def store(sqlite_graph: Store) -> Store:
+    return sqlite_graph  # this module's own copy of the aligned sample corpus: its tests review links
 
 
 @pytest.fixture(scope="module")
 def base_url(store: Store) -> Iterator[str]:
     from policygraph.api import ApiSettings, create_app
 
-    app = create_app(store, ApiSettings(tokens={TOKEN: "auditor"}))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(create_app(store, ApiSettings(tokens={TOKEN: "auditor"}))) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

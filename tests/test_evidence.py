@@ -7,19 +7,15 @@ a review through the API changes the page and its history, and the queue walks t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from html import unescape
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import CORPUS_DIR
 from policygraph import queries as q
 from policygraph.api import ApiSettings, create_app
-from policygraph.graph.sqlite_store import SqliteStore
 from policygraph.graph.store import Store
 from policygraph.queries.evidence import pieces
 
@@ -27,15 +23,8 @@ TOKEN = "evidence-test-token"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    from policygraph.align.run import align_plans
-    from policygraph.ingest import load_paths
-
-    s = SqliteStore(tmp_path_factory.mktemp("evidence") / "graph.db")
-    load_paths(s, [CORPUS_DIR])
-    align_plans(s)
-    yield s
-    s.close()
+def store(sqlite_graph: Store) -> Store:
+    return sqlite_graph  # this module's own copy of the aligned sample corpus: its tests review links
 
 
 @pytest.fixture(scope="module")
