@@ -10,8 +10,8 @@ belong to the aligner and to reviewers, not to either document.
 """
 from __future__ import annotations
 
-import hashlib
 import builtins
+import hashlib
 import json
 from collections.abc import Mapping
 from functools import cached_property
