@@ -45,11 +45,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("store")
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--only", default="", help="comma-separated page names (home,plan,coverage,…): only these")
     args = parser.parse_args()
     tune_gc()  # as `policygraph serve` runs
     client, paths = pages(args.store)
     report = {}
     for name, path in paths.items():
+        if args.only and name not in args.only.split(","):
+            continue
         times = []
         size = 0
         for _ in range(args.rounds + 1):

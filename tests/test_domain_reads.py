@@ -364,3 +364,14 @@ def test_plan_statistics_count_measures_by_kind_and_live_links_each_way(cascade:
         "K": {"section": 0, "item": 0, "task": 4, "links_up": 3, "links_down": 0},
         "X": {"section": 0, "item": 0, "task": 1, "links_up": 1, "links_down": 0}}
     assert stats == Store.plan_statistics(cascade)
+
+
+def test_role_counts_group_each_bodys_edges_by_role(cascade: Store) -> None:
+    # one more edge of 甲省农业农村局, in another role, written by a document of its own
+    extra = Fragment(plan_id="K2", content_hash="h-K2", nodes=[], edges=[
+        Edge(id=edge_id("RESPONSIBLE_FOR", "a-P", "k2"), type="RESPONSIBLE_FOR", source="a-P", target="k2", doc="K2",
+             props={"role": "support", "as_written": "", "span": [0, 1], "position": 0})])
+    cascade.write_fragment(extra)
+    counts = cascade.role_counts()
+    assert counts == {"a-P": {"lead": 1, "support": 1}, "a-C": {"lead": 1}, "a-K": {"lead": 1}, "a-X": {"lead": 1}}
+    assert counts == Store.role_counts(cascade)

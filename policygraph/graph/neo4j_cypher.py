@@ -346,6 +346,8 @@ PLAN_LINK_COUNT = f"{_PLAN_LINKS} RETURN count(DISTINCT e) AS n"
 
 
 MEASURES_BY_PLAN_KIND = "MATCH (m:Measure) RETURN m.plan_id AS plan, m.kind AS kind, count(*) AS n"
+ROLES_BY_AGENCY = """MATCH (a:Agency)-[r:RESPONSIBLE_FOR]->()
+RETURN a.id AS agency, r.role AS role, count(*) AS n"""
 LINKS_BY_PLAN_PAIR = """MATCH (s:Measure)-[e:DERIVES_FROM]->(t:Measure) WHERE coalesce(e.status, '') <> 'rejected'
 RETURN s.plan_id AS source, t.plan_id AS target, count(*) AS n"""
 

@@ -215,6 +215,12 @@ class Neo4jStore(Store):
                 out[r["target"]]["links_down"] += r["n"]
         return out
 
+    def role_counts(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for r in self._read(cy.ROLES_BY_AGENCY):
+            out.setdefault(r["agency"], {})[r["role"]] = r["n"]
+        return out
+
     def link_page(self, status: str | None = None, plan: str | None = None, after: str | None = None,
                   limit: int = 50) -> tuple[list[Edge], int]:
         page, count = (cy.LINK_PAGE, cy.LINK_COUNT) if plan is None else (cy.PLAN_LINK_PAGE, cy.PLAN_LINK_COUNT)

@@ -43,7 +43,10 @@ def to_networkx(store: Store, plan: str | None = None, kind: Kind = "all") -> nx
     else:
         owned, structural = store.document_graph(plan)
         measures = [n.id for n in owned if n.label == "Measure"]
-        links = [*store.cascade_links(measures, "down", 1), *store.cascade_links(measures, "up", 1)]
+        # The links only when kept: a province's plan holds ~11,000 at 1,000 plans, and the responsibility network
+        # (each plan page's panel) read and dropped them all.
+        links = ([*store.cascade_links(measures, "down", 1), *store.cascade_links(measures, "up", 1)]
+                 if "DERIVES_FROM" in types else [])
         far = store.get_nodes({x for e in links for x in (e.source, e.target)} - {n.id for n in owned})
         nodes = [*owned, *far.values()]
         edges = [e for e in [*structural, *links] if e.type in types]

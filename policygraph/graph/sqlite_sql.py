@@ -179,6 +179,8 @@ LINKS_BY_PLAN_PAIR = """SELECT s.doc, t.doc, count(*) FROM edges e CROSS JOIN no
  WHERE e.type = 'DERIVES_FROM' AND coalesce(json_extract(e.props, '$.status'), '') <> 'rejected'
    AND s.id = e.source AND t.id = e.target AND s.label = 'Measure' AND t.label = 'Measure'
  GROUP BY 1, 2"""
+ROLES_BY_AGENCY = """SELECT source, json_extract(props, '$.role'), count(*) FROM edges
+ WHERE type = 'RESPONSIBLE_FOR' GROUP BY 1, 2"""
 COUNT_NODES = "SELECT label, count(*) FROM nodes GROUP BY label"
 COUNT_EDGES = "SELECT type, count(*) FROM edges GROUP BY type"
 

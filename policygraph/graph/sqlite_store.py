@@ -349,6 +349,12 @@ class SqliteStore(Store):
                 out[target]["links_down"] += n
         return out
 
+    def role_counts(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for agency, role, n in self.db.execute(sql.ROLES_BY_AGENCY):
+            out.setdefault(agency, {})[role] = n
+        return out
+
     def link_page(self, status: str | None = None, plan: str | None = None, after: str | None = None,
                   limit: int = 50) -> tuple[list[Edge], int]:
         params = {"status": status, "plan": plan, "after": after, "limit": limit}

@@ -317,6 +317,16 @@ class Store(ABC):
                 out[plan_of[e.target]]["links_down"] += 1
         return out
 
+    def role_counts(self) -> dict[str, dict[str, int]]:
+        """Agency id → how many RESPONSIBLE_FOR edges it has in each role (``lead``, ``support``, …); agencies
+        carrying nothing are absent. The stores count with one grouped query; this default reads every edge
+        (the agency index asked for each body's edges one body at a time: 13 s over 1,000 plans)."""
+        out: dict[str, dict[str, int]] = {}
+        for e in self.edges("RESPONSIBLE_FOR"):
+            roles = out.setdefault(e.source, {})
+            roles[e.responsible.role] = roles.get(e.responsible.role, 0) + 1
+        return out
+
     def link_page(self, status: str | None = None, plan: str | None = None, after: str | None = None,
                   limit: int = 50) -> tuple[list[Edge], int]:
         """A page of measure-level links in id order: those after the id ``after``, at most ``limit``, with one

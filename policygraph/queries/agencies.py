@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from policygraph.graph.model import Node
 from policygraph.graph.store import Store
 from policygraph.loaders.model import LEVEL_RANK
+from policygraph.queries.cache import answer
 from policygraph.queries.models import Listing, MeasureView, _example
 from policygraph.queries.refs import resolve_agency
 from policygraph.queries.snapshot import Snapshot, snapshot
@@ -75,13 +76,19 @@ def list_agencies(store: Store, function: str | None = None, jurisdiction: str |
     >>> [a.name for a in list_agencies(store, function="市场监管", jurisdiction="XX县").items]  # doctest: +SKIP
     ['XX县市场监督管理局']
     """
+    return answer(store, _list_agencies, function, jurisdiction, level, q)
+
+
+def _list_agencies(store: Store, function: str | None, jurisdiction: str | None, level: str | None,
+                   q: str | None) -> AgencyList:
     snap = snapshot(store)
     agencies = [a for a in snap.nodes("Agency").values()
                 if (function is None or function in a.agency.functions)
                 and (jurisdiction is None or a.agency.jurisdiction == jurisdiction)
                 and (level is None or a.agency.level == level)
                 and (not q or q in a.agency.name)]
-    items = sorted((_summary(snap, a) for a in agencies), key=lambda s: (-s.tasks, s.name))
+    counts = role_counts(store)
+    items = sorted((_summary(snap, a, counts.get(a.id, {})) for a in agencies), key=lambda s: (-s.tasks, s.name))
     return AgencyList(items=items, total=len(items), spread=_spread(items))
 
 
@@ -105,8 +112,19 @@ def obligations(store: Store, agency: str, role: str | None = None) -> Obligatio
     return Obligations(agency=_summary(snap, a), items=items, total=len(items))
 
 
-def _summary(snap: Snapshot, a: Node) -> AgencySummary:
-    roles: Counter[str] = Counter(e.responsible.role for e in snap.out("RESPONSIBLE_FOR", a.id))
+def role_counts(store: Store) -> dict[str, dict[str, int]]:
+    """``Store.role_counts`` (each body's tasks by role), kept until the graph changes: the agency index counts
+    every body's roles from it, with one grouped query instead of one read per body."""
+    return answer(store, _role_counts)
+
+
+def _role_counts(store: Store) -> dict[str, dict[str, int]]:
+    return store.role_counts()
+
+
+def _summary(snap: Snapshot, a: Node, counted: dict[str, int] | None = None) -> AgencySummary:
+    roles: Counter[str] = (Counter(counted) if counted is not None
+                           else Counter(e.responsible.role for e in snap.out("RESPONSIBLE_FOR", a.id)))
     p = a.agency
     return AgencySummary(id=a.id, name=p.name, functions=list(p.functions), level=p.level,
                          jurisdiction=p.jurisdiction, collective=p.collective, tasks=sum(roles.values()),
@@ -114,8 +132,14 @@ def _summary(snap: Snapshot, a: Node) -> AgencySummary:
 
 
 def _spread(items: list[AgencySummary]) -> list[LevelSpread]:
-    levels = sorted({a.level for a in items}, key=lambda lv: (LEVEL_RANK.get(lv, 9), lv))
-    return [LevelSpread(level=lv, agencies=sum(a.level == lv for a in items),
-                        tasks=sum(a.tasks for a in items if a.level == lv),
-                        by_role={r: sum(a.by_role[r] for a in items if a.level == lv) for r in ROLES})
+    """Bodies, tasks and roles per level, in one pass (one pass per level and role took a second at 49,000 bodies)."""
+    bodies: Counter[str] = Counter()
+    tasks: Counter[str] = Counter()
+    roles: dict[str, Counter[str]] = {}
+    for a in items:
+        bodies[a.level] += 1
+        tasks[a.level] += a.tasks
+        roles.setdefault(a.level, Counter()).update(a.by_role)
+    levels = sorted(bodies, key=lambda lv: (LEVEL_RANK.get(lv, 9), lv))
+    return [LevelSpread(level=lv, agencies=bodies[lv], tasks=tasks[lv], by_role={r: roles[lv][r] for r in ROLES})
             for lv in levels]

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from policygraph.graph.model import Edge
 from policygraph.graph.store import LinkFilter, Store
 from policygraph.queries.browse import PlanSummary, get_plan, plan_statistics
-from policygraph.queries.cascade import Linked, link_score, linked
+from policygraph.queries.cascade import Linked, link_score, linked, plan_of
 from policygraph.loaders.model import LEVEL_RANK
 from policygraph.queries.coverage import lower_plans
 from policygraph.queries.models import MeasureView, PlanRef
@@ -41,7 +41,14 @@ class UnitLinks(BaseModel):
     model_config = ConfigDict(extra="forbid")
     measure: MeasureView
     up: list[Linked] = Field(default_factory=list, description="higher measures this unit implements, best first")
-    down: list[Linked] = Field(default_factory=list, description="lower measures implementing this unit, best first")
+    down: dict[str, int] = Field(default_factory=dict,
+                                 description="lower plans implementing this unit: plan id → how many of its tasks "
+                                             "(the rows themselves are the measure's cascade)")
+
+    @property
+    def implementers(self) -> int:
+        """How many lower tasks implement this unit directly."""
+        return sum(self.down.values())
 
 
 class PlanLinks(BaseModel):
@@ -50,6 +57,7 @@ class PlanLinks(BaseModel):
     model_config = ConfigDict(extra="forbid")
     plan: PlanSummary
     units: dict[str, UnitLinks]
+    lower: list[PlanRef] = Field(default_factory=list, description="the plans whose tasks implement this one's")
 
 
 def plan_counts(store: Store) -> dict[str, PlanCounts]:
@@ -75,17 +83,25 @@ def plan_links(store: Store, ref: str) -> PlanLinks:
     ids = [m.id for m in measures]
     ours = set(ids)
     up = [e for e in snap.store.cascade_links(ids, "up", 1, LinkFilter()) if e.source in ours] if ids else []
-    down = [e for e in snap.store.cascade_links(ids, "down", 1, LinkFilter()) if e.target in ours] if ids else []
-    snap.prefetch_measures([*ids, *(e.target for e in up), *(e.source for e in down)])
+    # Down, only counts per lower plan: a province's plan holds ~11,000 links at 1,000 plans, and building a view of
+    # every implementing task (its text, agencies, evidence) was three fifths of the page; the rows are the
+    # measure pages' cascades.
+    down = ([e for e in snap.store.cascade_links(ids, "down", 1, LinkFilter(), outline=True) if e.target in ours]
+            if ids else [])
+    snap.prefetch_measures([*ids, *(e.target for e in up)])
     units = {m.id: UnitLinks(measure=snap.measure_view(m)) for m in measures}
     for e in up:
         units[e.source].up.extend(_one_hop(snap, e, e.target))
+    lower: set[str] = set()
     for e in down:
-        units[e.target].down.extend(_one_hop(snap, e, e.source))
+        source_plan = e.link.source_plan or plan_of(snap, e.source)
+        if source_plan:
+            counts = units[e.target].down
+            counts[source_plan] = counts.get(source_plan, 0) + 1
+            lower.add(source_plan)
     for u in units.values():
         u.up.sort(key=_best_first)
-        u.down.sort(key=_best_first)
-    return PlanLinks(plan=get_plan(store, pid), units=units)
+    return PlanLinks(plan=get_plan(store, pid), units=units, lower=[snap.plan_ref(p) for p in sorted(lower)])
 
 
 def measure_views(store: Store, measure_ids: list[str]) -> list[MeasureView]:

@@ -148,6 +148,7 @@ class PlanPage:
     plans_up: list[PlanSummary] = field(default_factory=list)
     plans_down: list[PlanSummary] = field(default_factory=list)
     bodies: CoResponsibility | None = None
+    lower: list[PlanRef] = field(default_factory=list)
 
     def central_bodies(self) -> list[BodyCentrality]:
         return self.bodies.items[:PANEL_ROWS] if self.bodies else []
@@ -187,7 +188,8 @@ def plan_page(store: Store, plan_ref: str) -> PlanPage:
     plans = {p.id: p for p in q.list_plans(store).items}
     up = [plans[pid] for pid in tree.plan.derives_from if pid in plans]
     down = [p for p in plans.values() if tree.plan.id in p.derives_from]
-    return PlanPage(tree.plan, tree.tree, links.units, up, down, q.co_responsibility(store, plan=tree.plan.id))
+    return PlanPage(tree.plan, tree.tree, links.units, up, down, q.co_responsibility(store, plan=tree.plan.id),
+                    links.lower)
 
 
 # ---- measure ------------------------------------------------------------------------------------------

@@ -220,11 +220,11 @@ def best_links(links: list[tuple[str, Linked]]) -> list[tuple[str, Linked]]:
 
 def _aggregated_down(b: _Builder, page: PlanPage, folded: dict[str, str]) -> None:
     counts: dict[tuple[str, str], int] = defaultdict(int)
-    plans: dict[str, PlanRef] = {}
+    plans = {p.id: p for p in page.lower}
     for holder, unit in page.units.items():
-        for link in unit.down:
-            counts[(link.measure.plan.id, folded.get(holder, holder))] += 1
-            plans[link.measure.plan.id] = link.measure.plan
+        for pid, n in unit.down.items():
+            if pid in plans:
+                counts[(pid, folded.get(holder, holder))] += n
     for i, pid in enumerate(sorted(plans)):
         p = plans[pid]
         b.node(pid, short(p.jurisdiction, 8), p.title, PLAN_PALETTE[i % len(PLAN_PALETTE)], url=page_url("plan", pid),
