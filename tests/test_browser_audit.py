@@ -151,3 +151,35 @@ def test_the_main_pages_render_legibly_and_link_their_data(page: Any, base_url: 
     for label in ("JSON", "CSV"):
         href = page.get_attribute(f"a:text-is('{label}')", "href")
         assert href and page.request.get(f"{base_url}{href}").ok, label
+
+
+def test_clicking_a_plan_hub_draws_its_tasks_and_a_second_click_hides_them(page: Any, base_url: str, store: Store,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from policygraph.viz import networks
+
+    monkeypatch.setattr(networks, "HUB_ROWS", 3)  # the sample's cascades are small: draw them as hubs anyway
+    m24 = q.get_measure(store, "河北省#24")
+    rows = q.implementations(store, m24.measure.id).items
+    hub = rows[0].measure.plan.id
+    tasks = {r.measure.id for r in rows if r.measure.plan.id == hub}
+    page.goto(f"{base_url}/measures/{m24.measure.id}")
+    page.wait_for_function("document.getElementById('measure-network').visNetwork !== undefined")
+    drawn = "id => document.getElementById('measure-network').visNetwork.body.data.nodes.getIds()"
+    before = set(page.evaluate(drawn, None))
+    assert hub in before and not tasks & before
+
+    def click_hub() -> None:
+        page.locator("#measure-network").scroll_into_view_if_needed()
+        x, y = page.evaluate("""hub => { const box = document.getElementById('measure-network'), n = box.visNetwork;
+            const p = n.canvasToDOM(n.getPositions([hub])[hub]), r = box.getBoundingClientRect();
+            return [r.left + p.x, r.top + p.y]; }""", hub)
+        page.mouse.click(x, y)
+
+    click_hub()
+    page.wait_for_function(f"document.getElementById('measure-network').dataset.open === {hub!r}")
+    assert tasks <= set(page.evaluate(drawn, None))
+    _shot(page, "measure-hubs")
+    page.wait_for_timeout(800)  # two clicks in quick succession are a double click: it opens the hub's plan page
+    click_hub()
+    page.wait_for_function("document.getElementById('measure-network').dataset.open === ''")
+    assert set(page.evaluate(drawn, None)) == before

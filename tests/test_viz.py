@@ -454,3 +454,59 @@ def test_a_plan_page_shows_its_co_responsible_bodies_as_the_read_path_ranks_them
     names = {b.id: b.name for b in answer.items}
     assert f"{names[answer.pairs[0].a]} · {names[answer.pairs[0].b]}" in panel
     assert f'href="/api/v1/co-responsibility?plan={county}">JSON' in panel
+
+
+# ---- networks at scale: plan hubs that open on click ------------------------------------------------------
+def test_plan_colours_never_repeat_a_node_kind_or_status_colour() -> None:
+    kinds = set(networks.KIND_COLOURS.values()) | set(networks.STATUS_COLOURS.values())
+    assert not kinds & set(networks.PLAN_PALETTE)
+    assert len(set(networks.PLAN_PALETTE)) == len(networks.PLAN_PALETTE)
+
+
+def test_a_large_cascade_is_drawn_as_plan_hubs_that_hold_their_tasks(store: Store,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    page = measure_page(store, _m24(store))
+    rows = {x.measure.id: x for x in page.implemented_by.items}
+    plans = {x.measure.plan.id for x in rows.values()}
+    assert len(rows) > 3 and len(plans) >= 2
+    expanded = json.loads(measure_network(page).data_json)
+    assert "groups" not in expanded and rows.keys() <= {n["id"] for n in expanded["nodes"]}
+    monkeypatch.setattr(networks, "HUB_ROWS", 3)
+    view = measure_network(page)
+    data = json.loads(view.data_json)
+    drawn = {n["id"] for n in data["nodes"]}
+    assert plans <= drawn and not rows.keys() & drawn, "only the hubs are drawn at first"
+    assert set(data["groups"]) == plans and view.hubs == len(plans)
+    held = {n["id"]: hub for hub, g in data["groups"].items() for n in g["nodes"]}
+    for g in data["groups"].values():  # what every edge of a group shares is said once
+        assert all(k not in e for e in g["edges"] for k in g["edge_style"]) and all("id" in e for e in g["edges"])
+    assert {t: rows[t].measure.plan.id for t in rows} == {t: held[t] for t in rows}, "each task in its plan's hub"
+    hubs = {n["id"]: n for n in data["nodes"] if n.get("expands")}
+    assert set(hubs) == plans
+    for pid, n in hubs.items():
+        count = sum(x.measure.plan.id == pid for x in rows.values())
+        assert n["label"].endswith(f"({count})")
+    hub_edges = [e for e in data["edges"] if e["from"] in plans]
+    assert {e["from"] for e in hub_edges} == plans
+    for e in hub_edges:  # as wide as the best score of the rows it stands for
+        best = max(x.score for x in rows.values() if x.measure.plan.id == e["from"])
+        assert e["to"] in drawn and 1 < e["width"] <= round(1 + 3 * best, 2)
+    ids = [e["id"] for g in data["groups"].values() for e in g["edges"]]
+    assert len(ids) == len(set(ids)), "group edges have ids of their own, so a click can take them away again"
+    legend = dict((title, colour) for colour, title in view.plans)
+    assert {n["color"] for n in hubs.values()} <= set(legend.values())
+
+
+def test_a_plans_lower_plans_are_hubs_with_one_edge_each(store: Store) -> None:
+    page = context.plan_page(store, _hebei(store))
+    assert page.lower
+    data = json.loads(networks.plan_network(page).data_json)
+    lower = {p.id for p in page.lower}
+    hub_edges = [e for e in data["edges"] if e["from"] in lower]
+    assert sorted(e["from"] for e in hub_edges) == sorted(lower) and {e["to"] for e in hub_edges} == {page.plan.id}
+    assert set(data["groups"]) == lower
+    by_unit = {(pid, mid): n for mid, u in page.units.items() for pid, n in u.down.items()}
+    for hub, g in data["groups"].items():
+        total = sum(n for (pid, _), n in by_unit.items() if pid == hub)
+        assert all({**g["edge_style"], **e}["from"] == hub for e in g["edges"]) and g["edges"]
+        assert str(total) in next(e["title"] for e in hub_edges if e["from"] == hub)

@@ -7,14 +7,19 @@ always gives the same network; a network stops growing at ``MAX_NODES`` and says
 They are drawn from the pages' records (``context``: answers of ``policygraph.queries``), never from the store,
 so a network shows exactly the links and cascade rows the page lists.
 
+At scale a cascade is drawn as hubs: a measure implemented by more than ``HUB_ROWS`` tasks shows one node per
+implementing plan (its colour, its count, an edge as wide as its best score) and a click on a hub draws that plan's
+tasks (``NetworkView`` carries each hub's nodes and edges; the page adds and removes them); a plan's lower plans
+are hubs the same way. A 300-node snapshot of 3,000 implementing tasks was a solid block.
+
 A provincial item has one task unit with the item's own text and no agencies; drawing both would double
 the province's nodes for nothing, so such a unit is folded into its item (links to it attach to the item).
 """
 from __future__ import annotations
 
 import hashlib
-
 import json
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,10 +27,11 @@ from pathlib import Path
 from typing import Any
 
 import pyvis
+from pyvis.edge import Edge as PyvisEdge
 from pyvis.network import Network
 
 from policygraph.queries.browse import TreeNode
-from policygraph.queries.cascade import Linked
+from policygraph.queries.cascade import Linked, PlanGroup
 from policygraph.queries.models import Hop, MeasureView, PlanRef
 from policygraph.viz.context import MeasurePage, PlanPage, hop_phrases, near, number_prefix, page_url, previous
 
@@ -34,7 +40,10 @@ KIND_COLOURS = {"plan": "#37474f", "section": "#3949ab", "item": "#1e88e5", "tas
                 "agency": "#ffb300", "higher": "#8e24aa", "focus": "#d81b60"}
 STATUS_COLOURS = {"inferred": "#ef6c00", "confirmed": "#2e7d32", "rejected": "#c62828"}
 ROLE_WIDTHS = {"lead": 2.5, "responsible": 1.5, "support": 1.0}
-PLAN_PALETTE = ("#00897b", "#6d4c41", "#5e35b1", "#c0ca33", "#f4511e", "#546e7a", "#d81b60", "#039be5")
+#: Plans' colours: none is a node kind's or a status's colour, so the legend never means two things by one colour.
+PLAN_PALETTE = ("#00897b", "#6d4c41", "#5e35b1", "#9e9d24", "#546e7a", "#00acc1", "#f06292", "#8d6e63")
+HUB_ROWS = 40  # a cascade with more implementing rows than this starts as one hub per plan
+GROUP_NODES = 200  # at most this many nodes drawn when one hub is opened (the lists below are complete)
 OPTIONS: dict[str, Any] = {
     "layout": {"randomSeed": 7},  # the same store draws the same picture on every visit
     "physics": {"solver": "barnesHut",
@@ -70,6 +79,8 @@ class NetworkView:
     dropped: int
     layers: tuple[str, ...] = ()  # hidden groups the page offers a checkbox for ("down": lower plans' links)
     height: int = 640  # pixels: a tree drawn left to right grows with its longest column
+    plans: tuple[tuple[str, str], ...] = ()  # (colour, plan title) of the plans drawn in their own colour: the legend
+    hubs: int = 0  # how many hubs open on click
 
 
 VIS_PATH = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
@@ -91,11 +102,28 @@ def vis_url() -> str:
 class _Builder:
     """A pyvis Network that refuses nodes beyond the cap and edges whose ends were refused."""
 
-    def __init__(self, cap: int | None = None) -> None:
+    def __init__(self, cap: int | None = None, open_ends: bool = False) -> None:
         self.net = Network(directed=True, cdn_resources="in_line")
         self.cap = cap if cap is not None else MAX_NODES
         self.ids: set[str] = set()
         self.dropped = 0
+        self.open_ends = open_ends  # a hub's group: its edges may end at nodes drawn outside it
+        self.outside: set[str] = set()  # for a group: the nodes its page draws from the start
+        self.groups: dict[str, _Builder] = {}
+        self.plans: dict[str, tuple[str, str]] = {}  # plan id → (colour, title), in the order first drawn
+
+    def group(self, hub: str) -> _Builder:
+        """The nodes and edges drawn when ``hub`` is clicked open (not counted against the page's cap)."""
+        if hub not in self.groups:
+            self.groups[hub] = _Builder(GROUP_NODES, open_ends=True)
+            self.groups[hub].outside = self.ids
+        return self.groups[hub]
+
+    def plan_colour(self, plan: PlanRef) -> str:
+        """The plan's colour (the next of the palette the first time a plan is drawn), kept for the legend."""
+        if plan.id not in self.plans:
+            self.plans[plan.id] = (PLAN_PALETTE[len(self.plans) % len(PLAN_PALETTE)], plan.title)
+        return self.plans[plan.id][0]
 
     def node(self, node_id: str, label: str, title: str, colour: str, url: str | None = None,
              **style: Any) -> bool:
@@ -110,18 +138,35 @@ class _Builder:
         return True
 
     def edge(self, source: str, target: str, **style: Any) -> None:
-        if source in self.ids and target in self.ids:
+        if self.open_ends:  # pyvis refuses an edge to a node it does not hold: a group's edges end outside it
+            self.net.edges.append(PyvisEdge(source, target, True, **style).options)
+        elif source in self.ids and target in self.ids:
             self.net.add_edge(source, target, **style)
 
     def view(self, dom_id: str, options: dict[str, Any] | None = None) -> NetworkView:
-        data = {"nodes": self.net.nodes, "edges": self.net.edges, "options": options or OPTIONS}
+        data: dict[str, Any] = {"nodes": self.net.nodes, "edges": self.net.edges, "options": options or OPTIONS}
+        if self.groups:
+            data["groups"] = {hub: _group_data(hub, g) for hub, g in sorted(self.groups.items()) if hub in self.ids}
         layers = sorted({str(x["layer"]) for x in [*self.net.nodes, *self.net.edges] if "layer" in x})
         columns: dict[int, int] = defaultdict(int)
         for n in self.net.nodes:
             if "level" in n and not n.get("hidden"):
                 columns[int(n["level"])] += 1
         height = min(max(640, 30 * max(columns.values(), default=0)), 4000)
-        return NetworkView(dom_id, script_json(data), len(self.ids), self.dropped, tuple(layers), height)
+        return NetworkView(dom_id, script_json(data), len(self.ids), self.dropped, tuple(layers), height,
+                           tuple(self.plans.values()), len(data.get("groups", {})))
+
+
+def _group_data(hub: str, g: _Builder) -> dict[str, Any]:
+    """A hub's nodes and edges, each edge with an id of its own (so a second click can take it away) and what all
+    its edges share said once (``edge_style``): a province's plan has 4,500 edges to its lower plans' hubs."""
+    edges = [{**e, "id": f"{hub}>{i}"} for i, e in enumerate(g.net.edges)]
+    shared = dict(edges[0]) if edges else {}
+    for e in edges[1:]:
+        shared = {k: v for k, v in shared.items() if k in e and e[k] == v}
+    shared.pop("id", None)
+    return {"nodes": g.net.nodes, "edge_style": shared, "dropped": g.dropped,
+            "edges": [{k: v for k, v in e.items() if k not in shared} for e in edges]}
 
 
 def script_json(value: Any) -> str:
@@ -143,14 +188,14 @@ def measure_label(m: MeasureView | TreeNode) -> str:
     return f"{number_prefix(m.number)}{short(title, 9)}" if m.number else short(title, 10)
 
 
-def _hop_edge(b: _Builder, h: Hop, source: str, target: str, thickness: float = 3.0) -> None:
+def _hop_edge(b: _Builder, h: Hop, source: str, target: str, thickness: float = 3.0, **extra: Any) -> None:
     """One DERIVES_FROM hop, lower measure → higher, coloured by its status, as thick as its score."""
     score = 1.0 if h.score is None else h.score  # a reviewer-added link has no score and counts as 1
     shown = f"{h.score:.2f}" if h.score is not None else "— (added by a reviewer)"
     words = hop_phrases(h)
     b.edge(source, target, color=STATUS_COLOURS.get(h.status, "#9e9e9e"), dashes=h.status != "confirmed", length=220,
            width=round(1 + thickness * score, 2), title=f"DERIVES_FROM · {h.status} · score {shown} · {h.scope}"
-           + (f"\n{'、'.join(words)}" if words else ""))
+           + (f"\n{'、'.join(words)}" if words else ""), **extra)
 
 
 def _agencies(b: _Builder, m: MeasureView, level: int | None = None) -> None:
@@ -219,20 +264,33 @@ def best_links(links: list[tuple[str, Linked]]) -> list[tuple[str, Linked]]:
 
 
 def _aggregated_down(b: _Builder, page: PlanPage, folded: dict[str, str]) -> None:
+    """The lower plans (a hidden layer): one hub each, joined to this plan by one edge as wide as the number of its
+    tasks implementing this plan; a click on a hub draws its edges to the units they implement (at 1,000 plans a
+    province's plan had 4,900 such edges drawn at once)."""
     counts: dict[tuple[str, str], int] = defaultdict(int)
     plans = {p.id: p for p in page.lower}
     for holder, unit in page.units.items():
         for pid, n in unit.down.items():
             if pid in plans:
                 counts[(pid, folded.get(holder, holder))] += n
-    for i, pid in enumerate(sorted(plans)):
+    totals: dict[str, int] = defaultdict(int)
+    for (pid, _), n in counts.items():
+        totals[pid] += n
+    for pid in sorted(plans):
         p = plans[pid]
-        b.node(pid, short(p.jurisdiction, 8), p.title, PLAN_PALETTE[i % len(PLAN_PALETTE)], url=page_url("plan", pid),
-               shape="box", font={"color": "#fff"}, layer="down", hidden=True, level=LEVELS["lower"])
+        if not b.node(pid, f"{short(p.jurisdiction, 8)} ({totals[pid]})",
+                      f"{p.title}\n{totals[pid]} task(s) implement this plan; click to draw which units",
+                      b.plan_colour(p), url=page_url("plan", pid), shape="box", font={"color": "#fff"},
+                      layer="down", hidden=True, level=LEVELS["lower"], expands=True):
+            continue
+        b.edge(pid, page.plan.id, color={"color": STATUS_COLOURS["inferred"], "opacity": 0.45},
+               width=round(min(1 + math.log2(1 + totals[pid]), 8), 2), dashes=True, physics=False, layer="down",
+               hidden=True, title=f"{totals[pid]} task(s) of {p.title} implement this plan")
     for (pid, here), n in sorted(counts.items()):
-        b.edge(pid, here, color={"color": STATUS_COLOURS["inferred"], "opacity": 0.45}, width=min(1 + n / 2, 4),
-               dashes=True, physics=False, layer="down", hidden=True,
-               title=f"{n} task(s) of {plans[pid].title} implement this")
+        if pid in b.ids:
+            b.group(pid).edge(pid, here, color={"color": STATUS_COLOURS["inferred"], "opacity": 0.6},
+                              width=round(min(1 + n / 2, 4), 2), dashes=True, physics=False,
+                              title=f"{n} task(s) of this plan implement this")
 
 
 # ---- measure network ------------------------------------------------------------------------------------
@@ -257,9 +315,41 @@ def measure_network(page: MeasurePage, cap: int | None = None) -> NetworkView:
         if b.node(other.id, f"{other.plan.jurisdiction} {measure_label(other)}", other.title, KIND_COLOURS["higher"],
                   url=page_url("measure", other.id), shape="triangle", size=16):
             _hop_edge(b, link.path[-1], _anchor(b, link, "up", m.id, folded), other.id)
-    for i, (group, rows) in enumerate(page.implementers_by_plan()):
-        _implementer_group(b, group.plan, rows, PLAN_PALETTE[i % len(PLAN_PALETTE)], m.id, folded)
+    grouped = page.implementers_by_plan()
+    if sum(len(rows) for _, rows in grouped) <= HUB_ROWS:
+        for group, rows in grouped:
+            _implementer_group(b, group.plan, rows, b.plan_colour(group.plan), m.id, folded)
+    else:
+        _implementer_hubs(b, grouped, m.id, folded)
     return b.view("measure-network")
+
+
+def _implementer_hubs(b: _Builder, grouped: list[tuple[PlanGroup, list[Linked]]], root: str, folded: set[str]) -> None:
+    """One hub per implementing plan, joined to what its tasks implement (the measure, or the hub of the plan whose
+    task they implement, so a chain of plans still shows as a chain) by one edge per target: as wide as the best
+    score, in the best row's status colour. A click on a hub draws its tasks (``_Builder.group``)."""
+    plan_of = {link.measure.id: group.plan.id for group, rows in grouped for link in rows}
+    for group, rows in grouped:
+        plan = group.plan
+        colour = b.plan_colour(plan)
+        if not b.node(plan.id, f"{short(plan.jurisdiction, 8)} ({len(rows)})",
+                      f"{plan.title}\n{len(rows)} task(s), best score {group.best_score:.2f}; click to draw them",
+                      colour, url=page_url("plan", plan.id), shape="box", font={"color": "#ffffff"}, expands=True):
+            continue
+        _implementer_group(b.group(plan.id), plan, rows, colour, root, folded, hub=False, hubs=plan_of)
+        best: dict[str, Linked] = {}
+        count: dict[str, int] = defaultdict(int)
+        for link in rows:
+            prev = previous(link, "down")
+            target = plan_of.get(prev, root) if prev is not None else root
+            count[target] += 1
+            if target not in best or link.score > best[target].score:
+                best[target] = link
+        for target, link in sorted(best.items()):
+            if target != plan.id:
+                b.edge(plan.id, target, color=STATUS_COLOURS.get(link.status, "#9e9e9e"),
+                       dashes=link.status != "confirmed", width=round(1 + 3 * link.score, 2), length=220,
+                       title=f"{count[target]} task(s) · best score {link.score:.2f} · {link.status} · {link.scope}")
 
 
 def _anchor(b: _Builder, link: Linked, direction: str, root: str, folded: set[str]) -> str:
@@ -269,18 +359,26 @@ def _anchor(b: _Builder, link: Linked, direction: str, root: str, folded: set[st
     if prev is not None:
         return prev
     unit = near(link.path[0], direction)
-    return unit if unit in b.ids and unit not in folded else root
+    return unit if (unit in b.ids or unit in b.outside) and unit not in folded else root
 
 
 def _implementer_group(b: _Builder, plan: PlanRef, rows: list[Linked], colour: str, root: str,
-                       folded: set[str]) -> None:
-    b.node(plan.id, short(plan.jurisdiction, 8), plan.title, colour, url=page_url("plan", plan.id), shape="box",
-           font={"color": "#ffffff"})
+                       folded: set[str], hub: bool = True, hubs: dict[str, str] | None = None) -> None:
+    """A plan's implementing tasks in its colour, each joined to what it implements, and their agencies; with
+    ``hub`` the plan's own node too (a group drawn on a hub's click has its hub already). ``hubs`` (row → plan) sends
+    an edge to a task of another plan's closed hub to that hub instead (``hub_to``)."""
+    if hub:
+        b.node(plan.id, short(plan.jurisdiction, 8), plan.title, colour, url=page_url("plan", plan.id), shape="box",
+               font={"color": "#ffffff"})
     for link in rows:
         t = link.measure
         if not b.node(t.id, measure_label(t), t.text[:200], colour, url=page_url("measure", t.id), size=11):
             continue
-        _hop_edge(b, link.path[-1], t.id, _anchor(b, link, "down", root, folded))
+        anchor = _anchor(b, link, "down", root, folded)
+        if hubs is not None and anchor in hubs and anchor not in b.ids:
+            _hop_edge(b, link.path[-1], t.id, anchor, hub_to=hubs[anchor])
+        else:
+            _hop_edge(b, link.path[-1], t.id, anchor)
         b.edge(plan.id, t.id, color={"color": colour, "opacity": 0.35}, width=0.8, arrows={"to": {"enabled": False}})
         for a in t.agencies:
             if b.node(a.id, short(a.name, 12), f"{a.name}\n{a.role}", KIND_COLOURS["agency"],
