@@ -196,3 +196,78 @@ def test_the_home_page_pages_plans_by_key_with_level_and_year_facets(client: Tes
     counties = sum(p.level == "county" for p in q.list_plans(sqlite_graph).items)
     html = client.get("/", params={"level": "county"}).text
     assert f"{counties} 个规划" in html and len(re.findall(r'class="plan-row"', html)) == min(2, counties)
+
+
+def test_province_of_a_place_is_itself_or_its_outermost_parent() -> None:
+    from policygraph.queries.browse import province_of
+
+    assert province_of("province", "甲省", []) == "甲省"
+    assert province_of("county", "丙县", ["乙市", "甲省"]) == "甲省"
+    assert province_of("city", "乙市", ["甲省"]) == "甲省"
+    assert province_of("national", "中国", []) is None and province_of("county", "丁县", []) is None
+
+
+def test_plans_and_agencies_have_province_facets_that_filter_like_the_api(client: TestClient,
+                                                                          sqlite_graph: Store) -> None:
+    plans = q.list_plans(sqlite_graph).items
+    hebei = [p.id for p in plans if p.province == "河北省"]
+    assert q.get_plan(sqlite_graph, "XX县").id in hebei and q.get_plan(sqlite_graph, "河北省").id in hebei
+    assert len(hebei) < len(plans), "the sample corpus has plans of several provinces"
+    html = client.get("/").text
+    assert re.search(rf'province=%E6%B2%B3%E5%8C%97%E7%9C%81">河北省 <small>{len(hebei)}</small>', html)
+    page = client.get("/", params={"province": "河北省"}).text
+    assert re.findall(r'<tr class="plan-row" id="([^"]+)">', page) == hebei
+    api = client.get("/api/v1/plans", params={"province": "河北省"}).json()
+    assert [p["id"] for p in api["items"]] == hebei
+    bodies = q.list_agencies(sqlite_graph, province="河北省")
+    assert bodies.total and all(a.province == "河北省" for a in bodies.items)
+    assert bodies.total < q.list_agencies(sqlite_graph).total
+    html = client.get("/agencies", params={"province": "河北省"}).text
+    assert f"{bodies.total} 个部门" in html
+    json_link = unescape(re.search(r'href="([^"]+)">JSON', html).group(1))  # type: ignore[union-attr]
+    assert client.get(json_link).json()["total"] == bodies.total
+
+
+def test_the_agency_index_sorts_by_its_columns(client: TestClient, sqlite_graph: Store) -> None:
+    by_name = [a.id for a in q.list_agencies(sqlite_graph, sort="name").items]
+    names = [a.name for a in q.list_agencies(sqlite_graph, sort="name").items]
+    assert names == sorted(names)
+    support = [a.by_role["support"] for a in q.list_agencies(sqlite_graph, sort="support").items]
+    assert support == sorted(support, reverse=True) and support[0] > 0
+    html = client.get("/agencies").text
+    link = unescape(re.search(r'data-sort="name" href="([^"]+)"', html).group(1))  # type: ignore[union-attr]
+    page = client.get(link).text
+    table = page.split('id="agencies"', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r'href="/agencies/([^"]+)"', table) == by_name[:50]
+    assert 'class="sort sorted" data-sort="name"' in page
+    assert client.get("/api/v1/agencies", params={"sort": "name"}).json()["items"][0]["id"] == by_name[0]
+    assert client.get("/api/v1/agencies", params={"sort": "bogus"}).status_code == 422
+
+
+def test_the_links_index_pages_by_key_with_status_counts(client: TestClient, sqlite_graph: Store,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from policygraph.viz import context
+
+    monkeypatch.setattr(context, "LINKS_PAGE", 40)
+    xx = _plan(sqlite_graph, "XX县")
+    every = [e.id for e in sorted(sqlite_graph.links(), key=lambda e: e.id)
+             if xx in (e.link.source_plan, e.link.target_plan)]
+    assert len(every) > 40
+    seen: list[str] = []
+    url: str | None = f"/links?plan={xx}"
+    while url:
+        html = client.get(url).text
+        seen += re.findall(r'<tr class="link-row" data-link="([^"]+)"', html)
+        nxt = re.search(r'href="([^"]+)" rel="next"', html)
+        url = unescape(nxt.group(1)) if nxt else None
+    assert seen == every
+    counts: dict[str, int] = {}
+    for e in sqlite_graph.links():
+        counts[e.link.status] = counts.get(e.link.status, 0) + 1
+    html = client.get("/links").text
+    for status, n in counts.items():
+        assert re.search(rf'status={status}">[^<]+<small>[^<]*</small> <small>{n}</small>', html), status
+    inferred = client.get("/links", params={"status": "inferred"}).text
+    assert set(re.findall(r'data-status="([^"]+)"', inferred)) == {"inferred"}
+    json_link = unescape(re.search(r'href="([^"]+)">JSON', inferred).group(1))  # type: ignore[union-attr]
+    assert client.get(json_link).json()["total"] == counts["inferred"]

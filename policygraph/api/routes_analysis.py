@@ -103,9 +103,12 @@ def compare(parent: str = PlanParam, child: str | None = Query(default=None, exa
 @router.get("/agencies", response_model=AgencyList, responses=LIST, tags=["agencies"])
 def agencies(function: str | None = Query(default=None, examples=["市场监管"]), jurisdiction: str | None = Query(None),
              level: Level | None = Query(None), name: str | None = Query(default=None, description="part of the name"),
+             province: str | None = Query(default=None, max_length=100, examples=["河北省"]),
+             sort: Literal["tasks", "name", "lead", "support", "responsible"] = Query(
+                 "tasks", description="most tasks first, by name, or most in one role first"),
              paging: Paging = Depends(), b: Backend = Depends(backend)) -> AgencyList | Response:
-    """Bodies by function, place and level with their task counts by role, and the spread over levels."""
-    return page(b.read(q.list_agencies, function, jurisdiction, level, name), paging, "agencies")
+    """Bodies by function, place, level and province with their task counts by role, and the spread over levels."""
+    return page(b.read(q.list_agencies, function, jurisdiction, level, name, province, sort), paging, "agencies")
 
 
 @router.get("/agencies/{agency}/obligations", response_model=Obligations, responses=LIST, tags=["agencies"])

@@ -23,9 +23,11 @@ PlanRefPath = Path(description="plan id, or jurisdiction name with optional year
 @router.get("/plans", response_model=PlanList, responses=LIST, tags=["browse"])
 def plans(level: Level | None = Query(None), jurisdiction: str | None = Query(default=None, examples=["河北省"]),
           year: int | None = Query(default=None, ge=1949, le=2100), kind: str | None = Query(default=None, examples=["工作要点"]),
+          province: str | None = Query(default=None, max_length=100, examples=["河北省"],
+                                       description="only plans of places in this province (the province's own too)"),
           paging: Paging = Depends(), b: Backend = Depends(backend)) -> PlanList | Response:
-    """Plans, filtered by level, jurisdiction, year and kind."""
-    return page(b.read(q.list_plans, level, jurisdiction, year, kind), paging, "plans")
+    """Plans, filtered by level, jurisdiction, year, kind and province."""
+    return page(b.read(q.list_plans, level, jurisdiction, year, kind, province), paging, "plans")
 
 
 @router.get("/plans/{plan}", response_model=PlanSummary, tags=["browse"])

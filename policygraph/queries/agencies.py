@@ -9,9 +9,11 @@ from collections import Counter
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from policygraph.errors import InputError
 from policygraph.graph.model import Node
 from policygraph.graph.store import Store
 from policygraph.loaders.model import LEVEL_RANK
+from policygraph.queries.browse import place_provinces
 from policygraph.queries.cache import answer
 from policygraph.queries.models import Listing, MeasureView, _example
 from policygraph.queries.refs import resolve_agency
@@ -31,6 +33,8 @@ class AgencySummary(BaseModel):
     functions: list[str]
     level: str
     jurisdiction: str | None = None
+    province: str | None = Field(default=None, description="the province of its place (none: national, or a place "
+                                 "name two provinces share)")
     collective: bool = False
     tasks: int
     by_role: dict[str, int]
@@ -69,26 +73,41 @@ class Obligations(Listing):
     items: list[Obligation] = Field(default_factory=list)
 
 
+#: How the agency list can be ordered: most tasks first (the default), by name, or most in one role first.
+AGENCY_SORTS = ("tasks", "name", "lead", "support", "responsible")
+
+
 def list_agencies(store: Store, function: str | None = None, jurisdiction: str | None = None,
-                  level: str | None = None, q: str | None = None) -> AgencyList:
+                  level: str | None = None, q: str | None = None, province: str | None = None,
+                  sort: str = "tasks") -> AgencyList:
     """Bodies by function, place, level or part of their name, with task counts and the spread over levels.
 
     >>> [a.name for a in list_agencies(store, function="市场监管", jurisdiction="XX县").items]  # doctest: +SKIP
     ['XX县市场监督管理局']
     """
-    return answer(store, _list_agencies, function, jurisdiction, level, q)
+    if sort not in AGENCY_SORTS:
+        raise InputError("sort", f"sort by one of {', '.join(AGENCY_SORTS)}, not {sort!r}")
+    return answer(store, _list_agencies, function, jurisdiction, level, q, province, sort)
 
 
 def _list_agencies(store: Store, function: str | None, jurisdiction: str | None, level: str | None,
-                   q: str | None) -> AgencyList:
+                   q: str | None, province: str | None, sort: str) -> AgencyList:
     snap = snapshot(store)
+    provinces = place_provinces(store)
     agencies = [a for a in snap.nodes("Agency").values()
                 if (function is None or function in a.agency.functions)
                 and (jurisdiction is None or a.agency.jurisdiction == jurisdiction)
                 and (level is None or a.agency.level == level)
-                and (not q or q in a.agency.name)]
+                and (not q or q in a.agency.name)
+                and (province is None or provinces.get(a.agency.jurisdiction or "") == province)]
     counts = role_counts(store)
-    items = sorted((_summary(snap, a, counts.get(a.id, {})) for a in agencies), key=lambda s: (-s.tasks, s.name))
+    items = [_summary(snap, a, counts.get(a.id, {}), provinces) for a in agencies]
+    if sort == "name":
+        items.sort(key=lambda s: (s.name, s.id))
+    elif sort in ROLES:
+        items.sort(key=lambda s: (-s.by_role.get(sort, 0), -s.tasks, s.name))
+    else:
+        items.sort(key=lambda s: (-s.tasks, s.name))
     return AgencyList(items=items, total=len(items), spread=_spread(items))
 
 
@@ -122,12 +141,15 @@ def _role_counts(store: Store) -> dict[str, dict[str, int]]:
     return store.role_counts()
 
 
-def _summary(snap: Snapshot, a: Node, counted: dict[str, int] | None = None) -> AgencySummary:
+def _summary(snap: Snapshot, a: Node, counted: dict[str, int] | None = None,
+             provinces: dict[str, str | None] | None = None) -> AgencySummary:
     roles: Counter[str] = (Counter(counted) if counted is not None
                            else Counter(e.responsible.role for e in snap.out("RESPONSIBLE_FOR", a.id)))
     p = a.agency
     return AgencySummary(id=a.id, name=p.name, functions=list(p.functions), level=p.level,
                          jurisdiction=p.jurisdiction, collective=p.collective, tasks=sum(roles.values()),
+                         province=(provinces if provinces is not None else place_provinces(snap.store))
+                         .get(p.jurisdiction or ""),
                          by_role={r: roles.get(r, 0) for r in ROLES})
 
 

@@ -1,9 +1,12 @@
 """Browsing: plans, a plan's tree, a measure with everything around it, laws, jurisdictions."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from policygraph.errors import NotFound
+from policygraph.graph.places import plan_places
 from policygraph.graph.records import PlanRecord
 from policygraph.graph.store import Store
 from policygraph.loaders.model import LEVEL_RANK
@@ -20,6 +23,8 @@ class PlanSummary(PlanRef):
     issuer: str | None = Field(default=None, examples=["河北省委省政府"])
     source: str | None = Field(default=None, examples=["001_6ec0ee0796e11f2d.txt"])
     measures: int = Field(examples=[117])
+    province: str | None = Field(default=None, description="the province the plan's place lies in (itself for a "
+                                 "province; none for the nation)", examples=["河北省"])
     derives_from: list[str] = Field(description="plan ids this plan derives from (plan-level links)",
                                     examples=[["p-e20103830d3d"]])
 
@@ -92,17 +97,19 @@ class JurisdictionList(Listing):
 
 
 def list_plans(store: Store, level: str | None = None, jurisdiction: str | None = None, year: int | None = None,
-               kind: str | None = None) -> PlanList:
-    """Plans filtered by level, jurisdiction, year and kind, by level then place.
+               kind: str | None = None, province: str | None = None) -> PlanList:
+    """Plans filtered by level, jurisdiction, year, kind and province, by level then place.
 
     >>> [p.ref for p in list_plans(store, level="province").items]   # doctest: +SKIP
     ['河北省']
     """
     snap = snapshot(store)
+    provinces = plan_provinces(store)
     items = [_plan_summary(snap, pid) for pid, p in snap.nodes("Plan").items()
              if (level is None or p.plan.level == level)
              and (jurisdiction is None or p.plan.jurisdiction == jurisdiction)
-             and (year is None or p.plan.year == year) and (kind is None or p.plan.kind == kind)]
+             and (year is None or p.plan.year == year) and (kind is None or p.plan.kind == kind)
+             and (province is None or provinces.get(pid) == province)]
     items.sort(key=lambda p: (LEVEL_RANK.get(p.level, 9), p.jurisdiction, p.year or 0, p.id))
     return PlanList(items=items, total=len(items))
 
@@ -191,7 +198,7 @@ def _plan_summary(snap: Snapshot, pid: str) -> PlanSummary:
     size = plan_statistics(snap.store).get(pid, {})  # reading every plan's measures to count them took 7 s at M
     measures = sum(size.get(k, 0) for k in ("section", "item", "task"))
     return PlanSummary(**snap.plan_ref(pid).model_dump(), issuer=p.issuer, source=p.source or None,
-                       measures=measures,
+                       measures=measures, province=plan_provinces(snap.store).get(pid),
                        derives_from=sorted(e.target for e in snap.out("PLAN_DERIVES_FROM", pid) if e.link.live))
 
 
@@ -206,6 +213,38 @@ def _jurisdiction(snap: Snapshot, jid: str) -> JurisdictionView:
     return JurisdictionView(id=jid, name=j.name, level=j.level, code=j.code, parents=list(j.parents),
                             anonymised=j.anonymised,
                             plans=sorted(e.source for e in snap.into("ISSUED_BY", jid)))
+
+
+def province_of(level: str, name: str, parents: Sequence[str]) -> str | None:
+    """The province a place lies in: itself for a province, the outermost enclosing place below the nation for
+    the rest (``parents`` run nearest first), None for the nation or a place whose parents are unknown."""
+    if level == "province":
+        return name
+    if level == "national" or not parents:
+        return None
+    return parents[-1]
+
+
+def plan_provinces(store: Store) -> dict[str, str | None]:
+    """Plan id → its province (``province_of`` its place), kept until the graph changes: the province facets."""
+    return answer(store, _plan_provinces)
+
+
+def place_provinces(store: Store) -> dict[str, str | None]:
+    """Place name → its province; a name two provinces share (two 新华区) maps to None. Kept per graph version."""
+    return answer(store, _place_provinces)
+
+
+def _plan_provinces(store: Store) -> dict[str, str | None]:
+    return {pid: province_of(p.level, p.name, p.parents) for pid, p in plan_places(store).items()}
+
+
+def _place_provinces(store: Store) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for j in snapshot(store).nodes("Jurisdiction").values():
+        prov = province_of(j.place.level, j.place.name, j.place.parents)
+        out[j.place.name] = prov if out.get(j.place.name, prov) == prov else None
+    return out
 
 
 def plan_statistics(store: Store) -> dict[str, dict[str, int]]:

@@ -90,18 +90,21 @@ HOME_PAGE = 100
 
 
 def plans_by_level(store: Store, level: str | None = None, year: int | None = None,
-                   cursor: str | None = None) -> tuple[list[tuple[str, list[IndexRow]]], IndexPage]:
-    """A keyed page of the plans (filtered by level and year), grouped by level (province first), each group by
-    jurisdiction then year (``list_plans``'s order), with facet counts over every plan."""
+                   cursor: str | None = None, province: str | None = None
+                   ) -> tuple[list[tuple[str, list[IndexRow]]], IndexPage]:
+    """A keyed page of the plans (filtered by level, year and province), grouped by level (province first), each
+    group by jurisdiction then year (``list_plans``'s order), with facet counts over every plan."""
     counts = page_reads.plan_counts(store)
     every = q.list_plans(store)
-    chosen = q.list_plans(store, level=level, year=year) if level or year else every
+    chosen = (q.list_plans(store, level=level, year=year, province=province) if level or year or province
+              else every)
     shown = chosen.page(cursor, HOME_PAGE)
     groups: dict[str, list[IndexRow]] = {}
     for p in shown.items:
         groups.setdefault(p.level, []).append(IndexRow(p, counts.get(p.id)))
-    filters = {k: str(v) for k, v in {"level": level, "year": year}.items() if v}
-    return list(groups.items()), IndexPage("", shown, _facets(every.items, "level", "year"), filters, "/plans")
+    filters = {k: str(v) for k, v in {"level": level, "year": year, "province": province}.items() if v}
+    return list(groups.items()), IndexPage("", shown, _facets(every.items, "level", "province", "year"), filters,
+                                           "/plans")
 
 
 # ---- search -------------------------------------------------------------------------------------------
@@ -401,6 +404,7 @@ def targets_page(store: Store, plan_ref: str, level: str | None = None, child: s
 # ---- indexes: agencies, laws, places — keyed pages of the read path's lists, with facets ------------------------
 #: Rows per page of an index (the API serves the same list by ``limit`` / ``cursor``).
 INDEX_PAGE = 50
+LINKS_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -449,12 +453,23 @@ def _facets(items: list[Any], *keys: str) -> dict[str, dict[str, int]]:
 
 
 def agencies_index(store: Store, level: str | None, function: str | None, jurisdiction: str | None,
-                   name: str | None, cursor: str | None) -> IndexPage:
-    whole = q.list_agencies(store, function, jurisdiction, level, name)
+                   name: str | None, cursor: str | None, province: str | None = None,
+                   sort: str = "tasks") -> IndexPage:
+    whole = q.list_agencies(store, function, jurisdiction, level, name, province, sort)
     filters = {k: v for k, v in {"level": level, "function": function, "jurisdiction": jurisdiction,
-                                 "name": name}.items() if v}
-    return IndexPage("agencies", whole.page(cursor, INDEX_PAGE), _facets(whole.items, "level", "functions"),
-                     filters, "/agencies")
+                                 "name": name, "province": province,
+                                 "sort": sort if sort != "tasks" else None}.items() if v}
+    return IndexPage("agencies", whole.page(cursor, INDEX_PAGE),
+                     _facets(whole.items, "level", "province", "functions"), filters, "/agencies")
+
+
+def links_index(store: Store, status: str | None, plan: str | None, cursor: str | None) -> IndexPage:
+    """A keyed page of the measure-level links (id order, as the API pages them), by status and plan, with the
+    count of each status (one counting query each: a million links are never read to count them)."""
+    listing = q.list_links(store, status, plan, after=cursor, limit=LINKS_PAGE)
+    statuses = {s: q.list_links(store, s, plan, limit=1).total for s in ("inferred", "confirmed", "rejected")}
+    filters = {k: v for k, v in {"status": status, "plan": plan}.items() if v}
+    return IndexPage("links", listing, {"status": {s: n for s, n in statuses.items() if n}}, filters, "/links")
 
 
 def laws_index(store: Store, title: str | None, cursor: str | None) -> IndexPage:

@@ -140,9 +140,10 @@ def pages_router(get_store: Callable[[], Store],
     @router.get("/")
     def index(level: Literal["national", "province", "city", "county", "township"] | None = Query(None),
               year: int | None = Query(None, ge=1949, le=2100),
+              province: str | None = Query(None, max_length=100),
               cursor: str | None = Query(None, pattern=CURSOR_PATTERN)) -> HTMLResponse:
         def build(s: Store) -> dict[str, Any]:
-            groups, page = context.plans_by_level(s, level, year, cursor)
+            groups, page = context.plans_by_level(s, level, year, cursor, province)
             return {"groups": groups, "page": page, "title": "政策图谱 PolicyGraph"}
         return show_page("index.html", "plan", build)
 
@@ -217,12 +218,22 @@ def pages_router(get_store: Callable[[], Store],
     @router.get("/agencies")
     def agencies(level: Literal["national", "province", "city", "county", "township"] | None = Query(None),
                  function: str | None = Query(None, max_length=100), jurisdiction: str | None = Query(None, max_length=100),
-                 name: str | None = Query(None, max_length=100),
+                 name: str | None = Query(None, max_length=100), province: str | None = Query(None, max_length=100),
+                 sort: Literal["tasks", "name", "lead", "support", "responsible"] = Query("tasks"),
                  cursor: str | None = Query(None, pattern=CURSOR_PATTERN)) -> HTMLResponse:
         def build(s: Store) -> dict[str, Any]:
-            return {"page": context.agencies_index(s, level, function, jurisdiction, name, cursor),
+            return {"page": context.agencies_index(s, level, function, jurisdiction, name, cursor, province, sort),
                     "title": "部门 Agencies"}
         return show_page("agencies.html", "agency", build)
+
+    @router.get("/links")
+    def links(status: Literal["inferred", "confirmed", "rejected"] | None = Query(None),
+              plan: str | None = Query(None, max_length=200),
+              cursor: str | None = Query(None, pattern=r"^[A-Za-z0-9_-]{1,64}$")) -> HTMLResponse:
+        """Every measure-level link, a keyed page at a time, by status (with counts) and plan: the review list."""
+        def build(s: Store) -> dict[str, Any]:
+            return {"page": context.links_index(s, status, plan, cursor), "title": "链接 Links"}
+        return show_page("links.html", "link", build)
 
     @router.get("/laws")
     def laws(q: str | None = Query(None, max_length=100),
