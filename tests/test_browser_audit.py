@@ -8,18 +8,17 @@ With ``POLICYGRAPH_SCREENSHOTS=DIR`` the pages' screenshots are written to DIR (
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from browsing import CHROMIUM, guarded_page, launched
 from conftest import served
 from policygraph import queries as q
 from policygraph.graph.store import Store
 
-CHROMIUM = shutil.which("chromium")
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is a test extra (pip install -e '.[test]')")
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary on PATH (apt-get install chromium)")]
@@ -41,31 +40,15 @@ def base_url(store: Store) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"])
+    with launched() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
 def page(browser: Any, base_url: str) -> Iterator[Any]:
     """A page whose every request outside 127.0.0.1 is refused and recorded (the test fails on any)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    outside: list[str] = []
-
-    def guard(route: Any) -> None:
-        url = route.request.url
-        if url.startswith(base_url) or url.startswith("data:"):
-            route.continue_()
-        else:
-            outside.append(url)
-            route.abort()
-
-    context.route("**/*", guard)
-    page = context.new_page()
-    yield page
-    context.close()
-    assert not outside, f"requests left 127.0.0.1: {outside[:5]}"
+    with guarded_page(browser, base_url) as p:
+        yield p
 
 
 def _shot(page: Any, name: str) -> None:
