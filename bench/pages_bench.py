@@ -4,7 +4,7 @@ Each page is asked ``--rounds`` times through the app in-process (FastAPI's test
 network), on a store opened once; the first answer of each page is reported apart (cold: nothing of that page's
 reads kept yet), then the median and p99 of the rest. Pages: the home page, a provincial plan, its coverage heat
 map and target comparison over its counties, its busiest measure (most implementing tasks), a link's evidence, the
-agency index and a search. Timings are figures for BENCHMARKS.md, never test assertions.
+agency index, a search, the links list (first and second page), the places tree and the laws index. Timings are figures for BENCHMARKS.md, never test assertions.
 
     .venv/bin/python bench/pages_bench.py sqlite:////tmp/bM/graph.db --rounds 10
 """
@@ -33,7 +33,10 @@ def pages(store_url: str) -> tuple[TestClient, dict[str, str]]:
     busiest = max(items, key=lambda m: q.implementations(store, m.id).total) if items else None
     link = store.link_page("inferred", province.id, None, 1)[0]
     out = {"home": "/", "plan": f"/plans/{province.id}", "coverage": f"/plans/{province.id}/coverage",
-           "targets": f"/plans/{province.id}/targets", "agencies": "/agencies", "search": "/search?q=" + quote("追溯")}
+           "targets": f"/plans/{province.id}/targets", "agencies": "/agencies", "search": "/search?q=" + quote("追溯"),
+           "links": "/links", "places": "/jurisdictions", "laws": "/laws"}
+    first = store.link_page(None, None, None, 50)[0]
+    out["links-p2"] = f"/links?cursor={first[-1].id}" if first else "/links"
     if busiest is not None:
         out["measure"] = f"/measures/{busiest.id}"
     if link:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 # 2: owners (shared facts per document) and alignments (pairs aligned at versions); 3: the edges_type index, the
 # full-text index (search, search_rows), measures' searched text, plan-level links as PLAN_DERIVES_FROM
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
+FULL_TEXT_SINCE = ("3", "4")  # the schema versions whose files have the full-text index
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -20,6 +21,10 @@ CREATE INDEX IF NOT EXISTS edges_source ON edges(source, type);
 CREATE INDEX IF NOT EXISTS edges_target ON edges(target, type);
 CREATE INDEX IF NOT EXISTS edges_doc ON edges(doc);
 CREATE INDEX IF NOT EXISTS edges_type ON edges(type);
+-- Version 4: pages of links in id order, all of them or of one status, read from an index and counted from it
+-- (the links list sorted and counted 912,653 links per page at 1,000 plans: 27 s).
+CREATE INDEX IF NOT EXISTS edges_type_id ON edges(type, id);
+CREATE INDEX IF NOT EXISTS edges_link_status ON edges(json_extract(props, '$.status'), id) WHERE type = 'DERIVES_FROM';
 CREATE TABLE IF NOT EXISTS documents (
     plan_id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, loaded_at TEXT NOT NULL
 );
@@ -157,12 +162,20 @@ SELECT n.id, n.label, n.doc, n.props FROM search s CROSS JOIN search_rows r CROS
 """
 # Keyset pages of links (Store.link_page): in id order from the primary key, or from a plan's own measures.
 _LINK_FILTER = """(:status IS NULL OR json_extract(e.props, '$.status') = :status)"""
-LINK_PAGE = f"""
+# Without a plan, one text per case so that each is answered from its index (edges_type_id, edges_link_status):
+# an ``:x IS NULL OR …`` condition is not one an index can serve.
+LINK_PAGE = """
 SELECT e.id, e.type, e.source, e.target, e.doc, e.props FROM edges e
- WHERE e.type = 'DERIVES_FROM' AND (:after IS NULL OR e.id > :after) AND {_LINK_FILTER}
+ WHERE e.type = 'DERIVES_FROM' AND e.id > coalesce(:after, '') ORDER BY e.id LIMIT :limit
+"""
+LINK_COUNT = "SELECT count(*) FROM edges e WHERE e.type = 'DERIVES_FROM'"
+STATUS_LINK_PAGE = """
+SELECT e.id, e.type, e.source, e.target, e.doc, e.props FROM edges e
+ WHERE e.type = 'DERIVES_FROM' AND json_extract(e.props, '$.status') = :status AND e.id > coalesce(:after, '')
  ORDER BY e.id LIMIT :limit
 """
-LINK_COUNT = f"SELECT count(*) FROM edges e WHERE e.type = 'DERIVES_FROM' AND {_LINK_FILTER}"
+STATUS_LINK_COUNT = """SELECT count(*) FROM edges e
+ WHERE e.type = 'DERIVES_FROM' AND json_extract(e.props, '$.status') = :status"""
 _PLAN_LINKS = f"""
 SELECT e.id, e.type, e.source, e.target, e.doc, e.props FROM nodes n CROSS JOIN edges e
  WHERE n.doc = :plan AND e.source = n.id AND e.type = 'DERIVES_FROM' AND {_LINK_FILTER}

@@ -330,7 +330,7 @@ class SqliteStore(Store):
 
     def search_text(self, terms: list[str], kinds: Sequence[str] | None = None, limit: int = 2000) -> list[Node]:
         segs = segments(terms)
-        if not segs or self._schema != sql.SCHEMA_VERSION:  # nothing to narrow by, or a file not yet upgraded
+        if not segs or self._schema not in sql.FULL_TEXT_SINCE:  # nothing to narrow by, or a file without the index
             return super().search_text(terms, kinds, limit)
         match = " AND ".join(f'"{" ".join(bigrams(s))}"' for s in segs)  # tokens are letters and digits only
         labels = json.dumps([KINDS[k] for k in kinds if k in KINDS]) if kinds else None
@@ -358,7 +358,12 @@ class SqliteStore(Store):
     def link_page(self, status: str | None = None, plan: str | None = None, after: str | None = None,
                   limit: int = 50) -> tuple[list[Edge], int]:
         params = {"status": status, "plan": plan, "after": after, "limit": limit}
-        page, count = (sql.LINK_PAGE, sql.LINK_COUNT) if plan is None else (sql.PLAN_LINK_PAGE, sql.PLAN_LINK_COUNT)
+        if plan is not None:
+            page, count = sql.PLAN_LINK_PAGE, sql.PLAN_LINK_COUNT
+        elif status is not None:
+            page, count = sql.STATUS_LINK_PAGE, sql.STATUS_LINK_COUNT
+        else:
+            page, count = sql.LINK_PAGE, sql.LINK_COUNT
         edges = [_edge(r) for r in self.db.execute(page, params)]
         (total,) = self.db.execute(count, params).fetchone()
         return edges, int(total)
