@@ -410,3 +410,20 @@ def test_the_embedded_store_pages_and_counts_links_from_its_indexes(tmp_path: Pa
         assert old.link_page("inferred", None, None, 100)[1] == pages[1][1] + 1
     finally:
         old.close()
+
+
+@pytest.mark.parametrize("status", [None, "inferred", "confirmed", "rejected"])
+def test_link_pages_of_every_status_agree_with_the_contracts_default(cascade: Store, status: str | None) -> None:
+    ids = sorted(e.id for e in cascade.links(status))
+    for after in (None, *ids):
+        for limit in (1, 2, 100):
+            assert cascade.link_page(status, None, after, limit) == Store.link_page(cascade, status, None, after, limit)
+    pages, after = [], None
+    while True:
+        page, total = cascade.link_page(status, None, after, 2)
+        assert total == len(ids)
+        if not page:
+            break
+        pages += [e.id for e in page]
+        after = page[-1].id
+    assert pages == ids

@@ -88,6 +88,8 @@ def schema() -> dict[str, str]:
                           f"ON EACH [{fields}] OPTIONS {{indexConfig: {{`fulltext.analyzer`: 'cjk'}}}}")
     out["rel_derives_from_status"] = ("CREATE INDEX rel_derives_from_status IF NOT EXISTS "
                                       "FOR ()-[r:DERIVES_FROM]-() ON (r.status)")
+    out["rel_derives_from_status_id"] = ("CREATE INDEX rel_derives_from_status_id IF NOT EXISTS "
+                                         "FOR ()-[r:DERIVES_FROM]-() ON (r.status, r.id)")  # pages of one status
     return out
 
 
@@ -333,11 +335,18 @@ ORDER BY score DESC, n.id
 # Keyset pages of links (Store.link_page), in id order (the rel_derives_from_id index), optionally a plan's.
 _LINK_ROWS = """RETURN e.id AS id, type(e) AS type, startNode(e).id AS source, endNode(e).id AS target, e.doc AS doc,
        e.props_json AS props_json"""
+# Without a plan, one text per case, each answered from an index (rel_derives_from_id, …_status_id) or, for the
+# count of all, from the count store: ``$x IS NULL OR …`` conditions are not ones the planner can seek with.
 LINK_PAGE = f"""
-MATCH ()-[e:DERIVES_FROM]->() WHERE ($status IS NULL OR e.status = $status) AND ($after IS NULL OR e.id > $after)
+MATCH ()-[e:DERIVES_FROM]->() WHERE e.id > coalesce($after, '')
 {_LINK_ROWS} ORDER BY id LIMIT $limit
 """
-LINK_COUNT = "MATCH ()-[e:DERIVES_FROM]->() WHERE $status IS NULL OR e.status = $status RETURN count(e) AS n"
+LINK_COUNT = "MATCH ()-[e:DERIVES_FROM]->() RETURN count(e) AS n"
+STATUS_LINK_PAGE = f"""
+MATCH ()-[e:DERIVES_FROM]->() WHERE e.status = $status AND e.id > coalesce($after, '')
+{_LINK_ROWS} ORDER BY id LIMIT $limit
+"""
+STATUS_LINK_COUNT = "MATCH ()-[e:DERIVES_FROM]->() WHERE e.status = $status RETURN count(e) AS n"
 _PLAN_LINKS = """MATCH (n:Node) WHERE n.doc = $plan MATCH (n)-[e:DERIVES_FROM]-()
 WHERE ($status IS NULL OR e.status = $status)"""
 PLAN_LINK_PAGE = f"""{_PLAN_LINKS} AND ($after IS NULL OR e.id > $after)

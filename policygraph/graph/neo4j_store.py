@@ -223,7 +223,12 @@ class Neo4jStore(Store):
 
     def link_page(self, status: str | None = None, plan: str | None = None, after: str | None = None,
                   limit: int = 50) -> tuple[list[Edge], int]:
-        page, count = (cy.LINK_PAGE, cy.LINK_COUNT) if plan is None else (cy.PLAN_LINK_PAGE, cy.PLAN_LINK_COUNT)
+        if plan is not None:
+            page, count = cy.PLAN_LINK_PAGE, cy.PLAN_LINK_COUNT
+        elif status is not None:
+            page, count = cy.STATUS_LINK_PAGE, cy.STATUS_LINK_COUNT
+        else:
+            page, count = cy.LINK_PAGE, cy.LINK_COUNT
         edges = [_edge(r) for r in self._read(page, status=status, plan=plan, after=after, limit=limit)]
         return edges, int(self._read(count, status=status, plan=plan)[0]["n"])
 
