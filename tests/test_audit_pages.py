@@ -271,3 +271,44 @@ def test_the_links_index_pages_by_key_with_status_counts(client: TestClient, sql
     assert set(re.findall(r'data-status="([^"]+)"', inferred)) == {"inferred"}
     json_link = unescape(re.search(r'href="([^"]+)">JSON', inferred).group(1))  # type: ignore[union-attr]
     assert client.get(json_link).json()["total"] == counts["inferred"]
+
+
+def test_a_measure_reference_typed_in_the_search_box_opens_the_measure(client: TestClient,
+                                                                       sqlite_graph: Store) -> None:
+    m24 = q.get_measure(sqlite_graph, "河北省#24").measure.id
+    r = client.get("/search", params={"q": "河北省#24"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/measures/{m24}"
+    words = client.get("/search", params={"q": "追溯"}, follow_redirects=False)
+    assert words.status_code == 200 and 'class="card hit' in words.text
+    unknown = client.get("/search", params={"q": "河北省#9999"}, follow_redirects=False)
+    assert unknown.status_code == 200, "a reference that names nothing is searched as words"
+
+
+def test_rejected_links_leave_the_cascade_and_are_listed_only_on_request(tmp_path_factory: pytest.TempPathFactory,
+                                                                         ) -> None:
+    from policygraph.align.run import align_plans
+    from policygraph.graph.sqlite_store import SqliteStore
+    from policygraph.ingest import load_paths
+
+    from conftest import CORPUS_DIR
+
+    store = SqliteStore(tmp_path_factory.mktemp("rejected") / "g.db")
+    try:
+        load_paths(store, [CORPUS_DIR])
+        align_plans(store)
+        c = TestClient(create_app(store, ApiSettings()))
+        m24 = q.get_measure(store, "河北省#24").measure.id
+        row = q.implementations(store, m24).items[0]
+        link = row.path[0].link_id
+        before = c.get(f"/measures/{m24}").text
+        assert f"/links/{link}" in before.split('id="implemented-by"', 1)[1] and 'id="rejected"' not in before
+        q.review_link(store, link, "reject", "auditor", "不相关")
+        html = c.get(f"/measures/{m24}").text
+        implemented = html.split('id="implemented-by"', 1)[1].split('id="rejected"', 1)[0]
+        assert f"/links/{link}" not in implemented, "a rejected link leaves the cascade"
+        assert 'id="rejected"' in html and "rejected-row" not in html, "counted, not listed"
+        shown = c.get(f"/measures/{m24}", params={"rejected": "true"}).text
+        rows = re.findall(r'<tr class="rejected-row" data-link="([^"]+)"', shown)
+        assert rows == [link] and "auditor" in shown and "不相关" in shown
+    finally:
+        store.close()

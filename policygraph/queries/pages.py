@@ -14,11 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from policygraph.graph.model import Edge
 from policygraph.graph.store import LinkFilter, Store
 from policygraph.queries.browse import PlanSummary, get_plan, plan_statistics
-from policygraph.queries.cascade import Linked, link_score, linked, plan_of
 from policygraph.loaders.model import LEVEL_RANK
+from policygraph.queries.cascade import Linked, link_score, linked, plan_of
 from policygraph.queries.coverage import lower_plans
 from policygraph.queries.models import MeasureView, PlanRef
 from policygraph.queries.refs import resolve_measure, resolve_plan
+from policygraph.queries.review import LinkView, link_view
 from policygraph.queries.snapshot import Snapshot, snapshot
 
 
@@ -147,3 +148,16 @@ def higher_measures(store: Store, measure_ids: list[str]) -> dict[str, list[Link
     for rows in out.values():
         rows.sort(key=_best_first)
     return out
+
+
+def rejected_links(store: Store, ref: str) -> list[LinkView]:
+    """The links a reviewer rejected that touch the measure ``ref`` or its task units, either way (one hop): they
+    never count and leave every cascade, and a measure page lists them only when asked. In id order."""
+    snap = snapshot(store)
+    m = resolve_measure(snap, ref)
+    ids = [m.id, *(c.id for c in snap.store.children(m.id) if c.label == "Measure")]
+    found = {e.id: e for i in ids for e in [*snap.into("DERIVES_FROM", i), *snap.out("DERIVES_FROM", i)]
+             if e.link.status == "rejected"}
+    edges = [found[k] for k in sorted(found)]
+    snap.prefetch_measures(x for e in edges for x in (e.source, e.target))
+    return [link_view(snap, e) for e in edges]

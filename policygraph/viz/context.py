@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, get_args
 from urllib.parse import quote, urlencode
 
 from policygraph import queries as q
+from policygraph.errors import Ambiguous, InputError, NotFound
 from policygraph.queries import pages as page_reads
 from policygraph.queries.agencies import Obligation, Obligations
 from policygraph.queries.bodies import BodyCentrality, CoResponsibility
@@ -24,6 +25,7 @@ from policygraph.queries.coverage import Coverage, CoverageMatrix, MatrixRow
 from policygraph.queries.evidence import LinkEvidence
 from policygraph.queries.models import Hop, Level, MeasureView, PlanRef
 from policygraph.queries.pages import PlanCounts, UnitLinks
+from policygraph.queries.review import LinkView
 from policygraph.queries.search import SearchHit
 from policygraph.queries.targets import TargetComparison, TargetPair
 
@@ -125,6 +127,18 @@ class SearchPage:
         return f"{API}/search?" + urlencode({"q": self.query, **({"format": fmt} if fmt != "json" else {})})
 
 
+def reference_target(store: Store, text: str) -> str | None:
+    """The page a search box entry names, when it is a measure reference (``河北省#24``, ``红旗区#（十八）.2``) that
+    resolves to one measure; None otherwise (the words are then searched)."""
+    ref = text.strip()
+    if "#" not in ref or len(ref) > MAX_QUERY:
+        return None
+    try:
+        return page_url("measure", q.get_measure(store, ref).measure.id)
+    except (NotFound, Ambiguous, InputError):
+        return None
+
+
 def search_page(store: Store, text: str, cursor: str | None = None) -> SearchPage:
     """A page of ``SEARCH_PAGE`` hits of ``q.search`` after ``cursor``; nothing for no words."""
     query = text.strip()[:MAX_QUERY]
@@ -206,6 +220,8 @@ class MeasurePage:
     implemented_by: Cascade
     implements: Cascade
     not_implemented_by: list[PlanRef] = field(default_factory=list)
+    rejected: list[LinkView] = field(default_factory=list)  # links a reviewer rejected: listed on request only
+    show_rejected: bool = False
 
     @property
     def has_cross(self) -> bool:
@@ -235,15 +251,16 @@ class MeasurePage:
         return {x.measure.id: x.measure for x in self.implements.items}
 
 
-def measure_page(store: Store, measure_ref: str) -> MeasurePage:
-    """The measure ``measure_ref`` (NotFound when absent), its ancestors, parts and cascades."""
+def measure_page(store: Store, measure_ref: str, show_rejected: bool = False) -> MeasurePage:
+    """The measure ``measure_ref`` (NotFound when absent), its ancestors, parts and cascades; the links a reviewer
+    rejected are counted, and listed with ``show_rejected``."""
     detail = q.get_measure(store, measure_ref)
     m = detail.measure
     tree = q.plan_tree(store, m.plan.id)
     down = q.implementations(store, m.id)
     missing = page_reads.not_implemented_by(store, m.id, {x.measure.plan.id for x in down.items})
     return MeasurePage(detail, _ancestors(tree.tree, m.id), page_reads.measure_views(store, detail.structure_children),
-                       down, q.sources(store, m.id), missing)
+                       down, q.sources(store, m.id), missing, page_reads.rejected_links(store, m.id), show_rejected)
 
 
 def _ancestors(tree: list[TreeNode], measure_id: str) -> list[TreeNode]:

@@ -149,7 +149,14 @@ def pages_router(get_store: Callable[[], Store],
 
     @router.get("/search")
     def search(q: str = Query("", description="words to find (all of them) in measures, agencies, targets, laws"),
-               cursor: str | None = Query(None, pattern=CURSOR_PATTERN)) -> HTMLResponse:
+               cursor: str | None = Query(None, pattern=CURSOR_PATTERN)) -> Response:
+        """Words are searched; a measure reference (河北省#24) typed in the box opens that measure's page."""
+        if cursor is None and "#" in q:
+            with guard:
+                target = context.reference_target(get_store(), q)
+            if target is not None:
+                return RedirectResponse(target, status_code=303)
+
         def build(s: Store) -> dict[str, Any]:
             page = context.search_page(s, q, cursor)
             return {"q": page.query, "page": page, "title": f"搜索 Search: {page.query}"}
@@ -179,9 +186,10 @@ def pages_router(get_store: Callable[[], Store],
         return show_page("targets.html", "plan", build)
 
     @router.get("/measures/{measure_id}")
-    def measure(measure_id: str) -> HTMLResponse:
+    def measure(measure_id: str, rejected: bool = Query(False, description="also list the links a reviewer "
+                                                                           "rejected (they never count)")) -> HTMLResponse:
         def build(s: Store) -> dict[str, Any]:
-            page = context.measure_page(s, measure_id)
+            page = context.measure_page(s, measure_id, rejected)
             return {"page": page, "network": networks.measure_network(page), "title": page.measure.title}
         return show_page("measure.html", "measure", build)
 
