@@ -312,3 +312,19 @@ def test_rejected_links_leave_the_cascade_and_are_listed_only_on_request(tmp_pat
         assert rows == [link] and "auditor" in shown and "不相关" in shown
     finally:
         store.close()
+
+
+def test_the_coverage_map_narrows_to_one_provinces_plans(client: TestClient, sqlite_graph: Store) -> None:
+    hebei = _plan(sqlite_graph, "河北省")
+    provinces = q.plan_provinces(sqlite_graph)
+    whole = q.coverage_matrix(sqlite_graph, hebei, "county")
+    ours = [p.id for p in whole.plans if provinces[p.id] == "河北省"]
+    assert ours and len(ours) < len(whole.plans), "河北省's map also has the counties of other provinces linking in"
+    narrowed = q.coverage_matrix(sqlite_graph, hebei, "county", q.LinkFilter(), "河北省")
+    assert [p.id for p in narrowed.plans] == ours
+    html = client.get(f"/plans/{hebei}/coverage").text
+    assert re.search(rf'province=%E6%B2%B3%E5%8C%97%E7%9C%81">河北省 <small>{len(ours)}</small>', html)
+    page = client.get(f"/plans/{hebei}/coverage", params={"province": "河北省"}).text
+    assert set(re.findall(r'<td class="cell [^"]+" data-plan="([^"]+)"', page)) == set(ours)
+    json_link = unescape(re.search(r'href="([^"]+)">JSON', page).group(1))  # type: ignore[union-attr]
+    assert [p["id"] for p in client.get(json_link).json()["plans"]] == ours

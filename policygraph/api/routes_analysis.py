@@ -71,11 +71,13 @@ def co_responsibility(plan: str | None = Query(default=None, description="one pl
 def coverage(parent: str = PlanParam,
              child: str | None = Query(default=None, description="one child plan", examples=["XX县"]),
              child_level: Level | None = Query(default=None, description="every plan of this level: a measure × plan matrix"),
+             province: str | None = Query(default=None, max_length=100, examples=["河北省"],
+                                          description="the matrix's plans of this province only"),
              paging: Paging = Depends(), b: Backend = Depends(backend)) -> Coverage | CoverageMatrix | Response:
     """For each measure of the parent plan, the child tasks implementing it (or none: a gap), the child's local
     additions and the share covered; with ``child_level``, a measure × plan matrix over all plans of that level."""
     if child is None:
-        matrix = b.read(q.coverage_matrix, parent, child_level or "county")
+        matrix = b.read(q.coverage_matrix, parent, child_level or "county", q.LinkFilter(), province)
         return page(matrix, paging, "coverage-matrix", lambda m: [_matrix_row(m, r) for r in m.items])
     return page(b.read(q.coverage, parent, child), paging, "coverage")
 

@@ -5,6 +5,7 @@ over), so it lives below both and imports neither.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from policygraph.graph.store import Store
@@ -31,6 +32,16 @@ def contains(higher: PlanPlace | Jurisdiction, lower: PlanPlace | Jurisdiction) 
 def scope_of(higher: PlanTree, lower: PlanTree) -> str:
     """``within`` when the lower plan's place is the higher plan's place or lies inside it."""
     return "within" if contains(higher.plan.jurisdiction, lower.plan.jurisdiction) else "cross"
+
+
+def province_of(level: str, name: str, parents: Sequence[str]) -> str | None:
+    """The province a place lies in: itself for a province, the outermost enclosing place below the nation for
+    the rest (``parents`` run nearest first), None for the nation or a place whose parents are unknown."""
+    if level == "province":
+        return name
+    if level == "national" or not parents:
+        return None
+    return parents[-1]
 
 
 def plan_places(store: Store) -> dict[str, PlanPlace]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from policygraph.queries.agencies import list_agencies, obligations
 from policygraph.queries.bodies import co_responsibility
 from policygraph.queries.browse import (get_jurisdiction, get_law, get_measure, get_plan, list_jurisdictions, list_laws,
-                                        list_plans, plan_tree)
+                                        list_plans, plan_provinces, plan_tree)
 from policygraph.queries.cascade import LinkFilter, implementations, sources
 from policygraph.queries.coverage import coverage, coverage_matrix
 from policygraph.queries.evidence import link_evidence, next_unreviewed
@@ -28,6 +28,6 @@ from policygraph.queries.targets import compare_targets
 __all__ = [
     "LinkFilter", "add_link", "co_responsibility", "compare_targets", "coverage", "coverage_matrix", "get_jurisdiction",
     "get_law", "get_link", "get_measure", "get_plan", "implementations", "list_agencies", "list_jurisdictions",
-    "link_evidence", "list_laws", "list_links", "list_plans", "next_unreviewed", "obligations", "plan_tree",
-    "review_link", "search", "sources",
+    "link_evidence", "list_laws", "list_links", "list_plans", "next_unreviewed", "obligations", "plan_provinces",
+    "plan_tree", "review_link", "search", "sources",
 ]

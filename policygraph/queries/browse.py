@@ -1,12 +1,10 @@
 """Browsing: plans, a plan's tree, a measure with everything around it, laws, jurisdictions."""
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from policygraph.errors import NotFound
-from policygraph.graph.places import plan_places
+from policygraph.graph.places import plan_places, province_of
 from policygraph.graph.records import PlanRecord
 from policygraph.graph.store import Store
 from policygraph.loaders.model import LEVEL_RANK
@@ -213,16 +211,6 @@ def _jurisdiction(snap: Snapshot, jid: str) -> JurisdictionView:
     return JurisdictionView(id=jid, name=j.name, level=j.level, code=j.code, parents=list(j.parents),
                             anonymised=j.anonymised,
                             plans=sorted(e.source for e in snap.into("ISSUED_BY", jid)))
-
-
-def province_of(level: str, name: str, parents: Sequence[str]) -> str | None:
-    """The province a place lies in: itself for a province, the outermost enclosing place below the nation for
-    the rest (``parents`` run nearest first), None for the nation or a place whose parents are unknown."""
-    if level == "province":
-        return name
-    if level == "national" or not parents:
-        return None
-    return parents[-1]
 
 
 def plan_provinces(store: Store) -> dict[str, str | None]:

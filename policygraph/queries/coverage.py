@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from policygraph.graph.places import contains, plan_places
+from policygraph.graph.places import contains, plan_places, province_of
 
 from policygraph.graph.model import Node
 from policygraph.graph.store import Store
@@ -140,9 +140,11 @@ def coverage(store: Store, parent: str, child: str, links: LinkFilter = LinkFilt
                     total=len(rows), local_additions=extra)
 
 
-def coverage_matrix(store: Store, parent: str, child_level: str, links: LinkFilter = LinkFilter()) -> CoverageMatrix:
-    """Every measure of ``parent`` against the plans of ``child_level`` it is measured over (``lower_plans``):
-    tasks implementing it per plan.
+def coverage_matrix(store: Store, parent: str, child_level: str, links: LinkFilter = LinkFilter(),
+                    province: str | None = None) -> CoverageMatrix:
+    """Every measure of ``parent`` against the plans of ``child_level`` it is measured over (``lower_plans``), only
+    those of one ``province`` when given (a national plan over one province's counties): tasks implementing it
+    per plan.
 
     >>> coverage_matrix(store, "河北省", "county").share_covered   # doctest: +SKIP
     {'p-6e4d10b35ef3': 0.4, ...}
@@ -154,6 +156,9 @@ def coverage_matrix(store: Store, parent: str, child_level: str, links: LinkFilt
     down = paths(snap, [m.id for m in measures], "down", links, MAX_DEPTH, outline=True)
     reached = {p for found in down.values() for k in found if (p := plan_of(snap, k))}
     plans = lower_plans(store, snap, pid, child_level, reached)
+    if province is not None:
+        places = answer(store, plan_places)
+        plans = [p for p in plans if province_of(places[p].level, places[p].name, places[p].parents) == province]
     hit: dict[str, int] = {p: 0 for p in plans}
     wanted = set(plans)
     for m in measures:

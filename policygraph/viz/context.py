@@ -128,8 +128,8 @@ class SearchPage:
 
 
 def reference_target(store: Store, text: str) -> str | None:
-    """The page a search box entry names, when it is a measure reference (``河北省#24``, ``红旗区#（十八）.2``) that
-    resolves to one measure; None otherwise (the words are then searched)."""
+    """The page a search box entry names, when it is a measure reference (``河北省#24``, ``红旗区#（十八）.2``)
+    that resolves to one measure; None otherwise (the words are then searched)."""
     ref = text.strip()
     if "#" not in ref or len(ref) > MAX_QUERY:
         return None
@@ -358,25 +358,37 @@ class CoveragePage:
     matrix: CoverageMatrix | None = None
     rows: list[MatrixRow] = field(default_factory=list)
     covers: list[Coverage] = field(default_factory=list)
+    province: str | None = None
+    provinces: dict[str, int] = field(default_factory=dict)  # the facet: province → lower plans measured over
 
     def measure_share(self, row: MatrixRow) -> float:
         """Share of the columns (lower plans) that implement this measure."""
         return round(sum(c.tasks > 0 for c in row.cells) / len(row.cells), 4) if row.cells else 0.0
 
     def api(self, fmt: str = "json") -> str:
-        query = {"parent": self.plan.id, "child_level": self.level or "", **({"format": fmt} if fmt != "json" else {})}
+        query = {"parent": self.plan.id, "child_level": self.level or "", "province": self.province or "",
+                 **({"format": fmt} if fmt != "json" else {})}
         return f"{API}/coverage?" + urlencode({k: v for k, v in query.items() if v})
 
 
-def coverage_page(store: Store, plan_ref: str, level: str | None = None, show: str = "all") -> CoveragePage:
+def coverage_page(store: Store, plan_ref: str, level: str | None = None, show: str = "all",
+                  province: str | None = None) -> CoveragePage:
     plan = q.get_plan(store, plan_ref)
     lower = level or _LOWER_DEFAULT.get(plan.level)
-    matrix = q.coverage_matrix(store, plan.id, lower) if lower else None
-    if matrix is not None and matrix.plans:
+    whole = q.coverage_matrix(store, plan.id, lower) if lower else None
+    matrix = q.coverage_matrix(store, plan.id, lower, q.LinkFilter(), province) if lower and province else whole
+    if whole is not None and whole.plans and matrix is not None:
+        provinces = q.plan_provinces(store)
+        facet = _facets([_Province(provinces.get(p.id)) for p in whole.plans], "province")["province"]
         rows = [r for r in matrix.items if _shown(r, show)]
-        return CoveragePage(plan, lower, show, matrix, rows)
+        return CoveragePage(plan, lower, show, matrix, rows, province=province, provinces=facet)
     covers = [q.coverage(store, parent, plan.id) for parent in plan.derives_from]
     return CoveragePage(plan, lower, show, None, [], covers)
+
+
+@dataclass(frozen=True)
+class _Province:
+    province: str | None
 
 
 #: The level a plan's coverage is measured over when the page is not told: a province over its counties.

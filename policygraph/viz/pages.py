@@ -171,9 +171,10 @@ def pages_router(get_store: Callable[[], Store],
 
     @router.get("/plans/{plan_id}/coverage")
     def coverage(plan_id: str, level: Literal["province", "city", "county", "township"] | None = Query(None),
-                 show: Literal["all", "gaps", "inferred"] = Query("all")) -> HTMLResponse:
+                 show: Literal["all", "gaps", "inferred"] = Query("all"),
+                 province: str | None = Query(None, max_length=100)) -> HTMLResponse:
         def build(s: Store) -> dict[str, Any]:
-            page = context.coverage_page(s, plan_id, level, show)
+            page = context.coverage_page(s, plan_id, level, show, province)
             return {"page": page, "title": f"落实情况 Coverage: {page.plan.title}"}
         return show_page("coverage.html", "plan", build)
 
