@@ -328,3 +328,33 @@ def test_the_coverage_map_narrows_to_one_provinces_plans(client: TestClient, sql
     assert set(re.findall(r'<td class="cell [^"]+" data-plan="([^"]+)"', page)) == set(ours)
     json_link = unescape(re.search(r'href="([^"]+)">JSON', page).group(1))  # type: ignore[union-attr]
     assert [p["id"] for p in client.get(json_link).json()["plans"]] == ours
+
+
+def test_the_laws_index_filters_by_its_kind_facet_and_sorts_by_title(client: TestClient, sqlite_graph: Store) -> None:
+    laws = q.list_laws(sqlite_graph).items
+    kinds = {law.kind for law in laws if law.kind}
+    assert len(kinds) >= 2, "the sample corpus cites laws of several kinds"
+    kind = sorted(kinds)[0]
+    html = client.get("/laws").text
+    link = unescape(re.search(rf'href="([^"]+)">{re.escape(kind)} <small>', html).group(1))  # type: ignore[union-attr]
+    page = client.get(link).text
+    shown = re.findall(r'href="/laws/([^"]+)"', page.split('id="laws"', 1)[1])
+    assert shown == [law.id for law in laws if law.kind == kind][:50]
+    by_title = client.get("/laws", params={"sort": "title"}).text
+    titles = re.findall(r'>《([^》]+)》</a>', by_title.split('id="laws"', 1)[1])
+    assert titles == sorted(law.title for law in laws)[:50]
+    json_link = unescape(re.search(r'href="([^"]+)">JSON', page).group(1))  # type: ignore[union-attr]
+    assert {x["kind"] for x in client.get(json_link).json()["items"]} == {kind}
+
+
+@pytest.mark.parametrize("index", ["/", "/agencies", "/laws", "/links", "/jurisdictions"])
+def test_every_facet_chip_narrows_the_list_to_its_count_in_the_page_and_the_api(client: TestClient, index: str) -> None:
+    html = client.get(index).text
+    chips = re.findall(r'<p class="facets" data-facet="([^"]+)">(.*?)</p>', html, re.S)
+    assert chips, f"{index} has no facets"
+    for facet, body in chips:
+        for count, href in re.findall(r'data-count="(\d+)" href="([^"]+)"', body)[:4]:
+            page = client.get(unescape(href))
+            assert page.status_code == 200, href
+            json_link = unescape(re.search(r'href="([^"]+)">JSON', page.text).group(1))  # type: ignore[union-attr]
+            assert client.get(json_link).json()["total"] == int(count), (facet, href)

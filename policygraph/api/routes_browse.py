@@ -52,9 +52,11 @@ def measure(ref: str = Path(description="measure id or <plan>#<number> (# as %23
 
 @router.get("/laws", response_model=LawList, responses=LIST, tags=["browse"])
 def laws(title: str | None = Query(default=None, alias="q", description="part of the title", examples=["食品安全法"]),
+         kind: str | None = Query(default=None, max_length=50, description="only this kind (法律, 条例, 标准, …)"),
+         sort: Literal["cited", "title"] = Query("cited", description="most cited first, or by title"),
          paging: Paging = Depends(), b: Backend = Depends(backend)) -> LawList | Response:
     """Cited laws and documents, most cited first."""
-    return page(b.read(q.list_laws, title), paging, "laws")
+    return page(b.read(q.list_laws, title, kind, sort), paging, "laws")
 
 
 @router.get("/laws/{law}", response_model=LawDetail, responses=LIST, tags=["browse"])

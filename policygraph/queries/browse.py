@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from policygraph.errors import NotFound
+from policygraph.errors import InputError, NotFound
 from policygraph.graph.places import plan_places, province_of
 from policygraph.graph.records import PlanRecord
 from policygraph.graph.store import Store
@@ -154,11 +154,18 @@ def get_measure(store: Store, ref: str) -> MeasureDetail:
                          children=walk(snap, m.id, "down", LinkFilter(), 1))
 
 
-def list_laws(store: Store, q: str | None = None) -> LawList:
-    """Cited laws and documents, most cited first; ``q`` filters by part of the title."""
+LAW_SORTS = ("cited", "title")
+
+
+def list_laws(store: Store, q: str | None = None, kind: str | None = None, sort: str = "cited") -> LawList:
+    """Cited laws and documents, most cited first (``sort="title"``: by title); ``q`` filters by part of the
+    title, ``kind`` by kind (law, regulation, standard, …)."""
+    if sort not in LAW_SORTS:
+        raise InputError("sort", f"sort by one of {', '.join(LAW_SORTS)}, not {sort!r}")
     snap = snapshot(store)
-    items = [_law(snap, lid) for lid, law in snap.nodes("Law").items() if not q or q in law.law.title]
-    items.sort(key=lambda law: (-law.cited_by, law.title))
+    items = [_law(snap, lid) for lid, law in snap.nodes("Law").items()
+             if (not q or q in law.law.title) and (kind is None or law.law.kind == kind)]
+    items.sort(key=(lambda law: (law.title, law.id)) if sort == "title" else (lambda law: (-law.cited_by, law.title)))
     return LawList(items=items, total=len(items))
 
 

@@ -501,10 +501,12 @@ def links_index(store: Store, status: str | None, plan: str | None, cursor: str 
     return IndexPage("links", listing, {"status": {s: n for s, n in statuses.items() if n}}, filters, "/links")
 
 
-def laws_index(store: Store, title: str | None, cursor: str | None) -> IndexPage:
-    whole = q.list_laws(store, title)
-    return IndexPage("laws", whole.page(cursor, INDEX_PAGE), _facets(whole.items, "kind"),
-                     {"q": title} if title else {}, "/laws")
+def laws_index(store: Store, title: str | None, cursor: str | None, kind: str | None = None,
+               sort: str = "cited") -> IndexPage:
+    whole = q.list_laws(store, title, kind, sort)
+    facets = _facets(q.list_laws(store, title).items if kind else whole.items, "kind")  # every kind, even when one
+    filters = {k: v for k, v in {"q": title, "kind": kind, "sort": sort if sort != "cited" else None}.items() if v}
+    return IndexPage("laws", whole.page(cursor, INDEX_PAGE), facets, filters, "/laws")
 
 
 def law_page(store: Store, law_id: str) -> LawDetail:

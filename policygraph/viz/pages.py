@@ -245,10 +245,11 @@ def pages_router(get_store: Callable[[], Store],
         return show_page("links.html", "link", build)
 
     @router.get("/laws")
-    def laws(q: str | None = Query(None, max_length=100),
+    def laws(q: str | None = Query(None, max_length=100), kind: str | None = Query(None, max_length=50),
+             sort: Literal["cited", "title"] = Query("cited"),
              cursor: str | None = Query(None, pattern=CURSOR_PATTERN)) -> HTMLResponse:
         def build(s: Store) -> dict[str, Any]:
-            return {"page": context.laws_index(s, q, cursor), "title": "法规文件 Laws"}
+            return {"page": context.laws_index(s, q, cursor, kind, sort), "title": "法规文件 Laws"}
         return show_page("laws.html", "law", build)
 
     @router.get("/laws/{law_id}")
