@@ -125,7 +125,7 @@ def test_the_targets_page_flags_xx_county_s_two_weaker_targets(page: Any, base_u
 
 def test_the_main_pages_render_legibly_and_link_their_data(page: Any, base_url: str, store: Store) -> None:
     m24 = q.get_measure(store, "河北省#24").measure.id
-    for name, path in [("home", "/"), ("measure", f"/measures/{m24}"), ("agencies", "/agencies"),
+    for name, path in [("home", "/"), ("measure", f"/measures/{m24}"), ("agencies", "/agencies"), ("links", "/links"),
                        ("plan", f"/plans/{q.get_plan(store, '河北省').id}")]:
         response = page.goto(f"{base_url}{path}")
         assert response is not None and response.status == 200, path
