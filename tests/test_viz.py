@@ -4,6 +4,7 @@ county tasks implement it, search the texts — all without the internet — and
 from __future__ import annotations
 
 import ast
+from html import unescape
 import json
 import re
 from collections.abc import Iterator
@@ -214,7 +215,10 @@ def test_the_measure_page_lists_exactly_the_apis_cascade_in_its_order(client: Te
     m24 = _m24(store)
     page = client.get(f"/measures/{m24}").text
     body = api.get(f"/api/v1/measures/{m24}/implementations", params={"limit": 1000}).json()
-    assert list(_cascade_rows(page).items()) == [(i["measure"]["id"], i["depth"]) for i in body["items"]]
+    # The API's order, except that plans with a row within the measure's place come first (the rows shown by default).
+    within = {i["measure"]["plan"]["id"] for i in body["items"] if i["scope"] == "within"}
+    expected = sorted(body["items"], key=lambda i: i["measure"]["plan"]["id"] not in within)
+    assert list(_cascade_rows(page).items()) == [(i["measure"]["id"], i["depth"]) for i in expected]
     assert body["total"] == len(_cascade_rows(page)) >= 2
     task = _county_tasks_implementing_m24(store)[0]
     up = api.get(f"/api/v1/measures/{task}/sources", params={"limit": 1000}).json()
@@ -510,3 +514,26 @@ def test_a_plans_lower_plans_are_hubs_with_one_edge_each(store: Store) -> None:
         total = sum(n for (pid, _), n in by_unit.items() if pid == hub)
         assert all({**g["edge_style"], **e}["from"] == hub for e in g["edges"]) and g["edges"]
         assert str(total) in next(e["title"] for e in hub_edges if e["from"] == hub)
+
+
+def test_a_measures_implementing_plans_are_paged_by_key_within_its_place_first(client: TestClient, store: Store,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(context, "MEASURE_PLANS", 1)
+    m24 = _m24(store)
+    cascade = q.implementations(store, m24)
+    plans = {g.plan.id for g in cascade.groups}
+    assert len(plans) >= 3
+    within = {x.measure.plan.id for x in cascade.items if x.scope == "within"}
+    seen: list[str] = []
+    rows: list[str] = []
+    url: str | None = f"/measures/{m24}"
+    while url:
+        html = client.get(url).text
+        section = html.split('id="implemented-by"', 1)[1].split('id="not-implemented-by"', 1)[0]
+        seen += re.findall(r'<h3><a href="/plans/([^"]+)"', section)
+        rows += re.findall(r'class="task-row [^"]*" data-measure="([^"]+)"', section)
+        nxt = re.search(r'href="([^"]+)" rel="next">下一页 <small>next plans', section)
+        url = f"/measures/{m24}" + unescape(nxt.group(1)).split("#")[0] if nxt else None
+    assert sorted(seen) == sorted(plans) and len(seen) == len(set(seen)), "every plan once"
+    assert set(seen[:len(within)]) == within, "plans with a row within the measure's place come first"
+    assert sorted(rows) == sorted(x.measure.id for x in cascade.items)

@@ -188,9 +188,11 @@ def pages_router(get_store: Callable[[], Store],
 
     @router.get("/measures/{measure_id}")
     def measure(measure_id: str, rejected: bool = Query(False, description="also list the links a reviewer "
-                                                                           "rejected (they never count)")) -> HTMLResponse:
+                                                                           "rejected (they never count)"),
+                plans: str | None = Query(None, pattern=CURSOR_PATTERN,
+                                          description="the page of implementing plans after this one")) -> HTMLResponse:
         def build(s: Store) -> dict[str, Any]:
-            page = context.measure_page(s, measure_id, rejected)
+            page = context.measure_page(s, measure_id, rejected, plans)
             return {"page": page, "network": networks.measure_network(page), "title": page.measure.title}
         return show_page("measure.html", "measure", build)
 
