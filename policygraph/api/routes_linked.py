@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, quote
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import Convertor, register_url_convertor
 
 from policygraph.api.deps import Backend, backend, settings
 from policygraph.api.negotiation import choose
@@ -66,7 +67,22 @@ def _locked(parts: Iterable[list[Triple]], lock: AbstractContextManager[Any]) ->
         yield part
 
 
-@router.get("/id/{kind}/{node_id:path}", response_class=Response,
+class _NodeId(Convertor[str]):
+    """A node id in a path: any characters, line breaks too (``path``'s ``.*`` stops at ``%0A``)."""
+
+    regex = r"[\s\S]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("node_id", _NodeId())
+
+
+@router.get("/id/{kind}/{node_id:node_id}", response_class=Response,
             responses={200: {"content": RDF_CONTENT, "description": "the node's description"},
                        303: {"description": "a browser: the node's page"}, **responses(404, 406)})
 def dereference(request: Request, kind: str = Path(examples=["measure"], description=", ".join([*LABELS, LINK_KIND])),

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any, cast
 
-from rdflib import Graph, Variable
+from rdflib import Graph, Literal, Variable
+from rdflib.plugins.serializers.nt import _quoteLiteral
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.algebra import CompValue
 from rdflib.plugins.sparql.parser import parseUpdate
@@ -226,6 +227,19 @@ def _serialise(result: Result, form: str, fmt: str, max_rows: int) -> tuple[byte
 
 
 def _bytes(result: Result, fmt: str) -> bytes:
+    if fmt == "tsv":
+        return _tsv(result)
     out = io.BytesIO()
     result.serialize(out, format=fmt, encoding="utf-8")
     return out.getvalue()
+
+
+def _tsv(result: Result) -> bytes:
+    """SPARQL 1.1 TSV results (rdflib parses them but does not write them): a ``?var`` header, then each row's
+    terms in N-Triples syntax (a literal's tabs and line breaks escaped), unbound ones empty."""
+    names = [str(v) for v in result.vars or []]
+    lines = ["\t".join(f"?{n}" for n in names)]
+    for row in cast(list[ResultRow], list(result)):
+        lines.append("\t".join("" if t is None else _quoteLiteral(t) if isinstance(t, Literal) else t.n3()
+                                for t in row))
+    return ("\n".join(lines) + "\n").encode("utf-8")
