@@ -161,7 +161,8 @@ def test_reviewed_and_rejected_links_conform_and_a_rejected_one_asserts_no_deriv
 
 def test_a_graph_missing_what_the_shapes_require_does_not_conform() -> None:
     g = Graph()
-    plan, measure, ind = URIRef(f"{BASE}/id/plan/p-1"), URIRef(f"{BASE}/id/measure/m-1"), URIRef(f"{BASE}/id/indicator/i-1")
+    plan, measure = URIRef(f"{BASE}/id/plan/p-1"), URIRef(f"{BASE}/id/measure/m-1")
+    ind = URIRef(f"{BASE}/id/indicator/i-1")
     g.add((plan, RDF.type, PG["Plan"]))  # no title, level, place, hash, and not an eli:LegalResource
     g.add((measure, RDF.type, PG["Measure"]))
     g.add((measure, RDF.type, ELI["LegalResourceSubdivision"]))

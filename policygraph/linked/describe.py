@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from rdflib import Graph
 
-
 from policygraph.errors import NotFound
 from policygraph.graph.model import LINK_TYPES
 from policygraph.graph.store import Store

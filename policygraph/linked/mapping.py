@@ -22,8 +22,6 @@ Texts are ``@zh``. Numbers are written with one datatype whatever the store retu
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node as Term
@@ -72,7 +70,8 @@ def _plan(base: str, n: Node) -> list[Triple]:
     _put(out, s, PG["contentHash"], Literal(p.content_hash) if p.content_hash else None)
     if p.issuer:  # the issuing body as the document names it: an organisation of its own, named by that name
         body = node_iri(base, "Agency", agency_id(p.issuer, p.jurisdiction or None))
-        out += [(s, ELI["passed_by"], body), (body, RDF.type, ORG["Organization"]), (body, SKOS.prefLabel, Literal(p.issuer, lang="zh"))]
+        out += [(s, ELI["passed_by"], body), (body, RDF.type, ORG["Organization"]),
+                (body, SKOS.prefLabel, Literal(p.issuer, lang="zh"))]
     return out
 
 
@@ -110,7 +109,8 @@ def _agency(base: str, n: Node) -> list[Triple]:
 def function_triples(name: str) -> list[Triple]:
     """A government function as a concept of the scheme ``pg:GovernmentFunctions``."""
     c = function_iri(name)
-    return [(c, RDF.type, SKOS.Concept), (c, SKOS.inScheme, PG["GovernmentFunctions"]), (c, SKOS.prefLabel, Literal(name, lang="zh"))]
+    return [(c, RDF.type, SKOS.Concept), (c, SKOS.inScheme, PG["GovernmentFunctions"]),
+            (c, SKOS.prefLabel, Literal(name, lang="zh"))]
 
 
 def _indicator(base: str, n: Node) -> list[Triple]:
@@ -134,7 +134,8 @@ def _law(base: str, n: Node) -> list[Triple]:
 def _place(base: str, n: Node) -> list[Triple]:
     j, s = n.place, node_iri(base, "Jurisdiction", n.id)
     out: list[Triple] = [(s, RDF.type, SKOS.Concept), (s, RDF.type, PG["Jurisdiction"]),
-                         (s, SKOS.inScheme, PG["AdministrativeDivisions"]), (s, PG["anonymised"], Literal(bool(j.anonymised)))]
+                         (s, SKOS.inScheme, PG["AdministrativeDivisions"]),
+                         (s, PG["anonymised"], Literal(bool(j.anonymised)))]
     _put(out, s, SKOS.prefLabel, zh(j.name))
     _put(out, s, PG["level"], LEVELS.get(j.level))
     _put(out, s, SKOS.notation, Literal(j.code, datatype=PG["adminCode"]) if j.code else None)
@@ -214,13 +215,3 @@ def _review(base: str, d: URIRef, who: str, at: str | None, note: str | None, st
     _put(out, act, RDFS.comment, zh(note))
     return out
 
-
-def functions_of(nodes: list[Node]) -> Iterator[str]:
-    """The government functions the agencies among ``nodes`` carry (each once, in order of appearance)."""
-    seen: set[str] = set()
-    for n in nodes:
-        if n.label == "Agency":
-            for f in n.agency.functions:
-                if f not in seen:
-                    seen.add(f)
-                    yield f

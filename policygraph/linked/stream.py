@@ -3,14 +3,14 @@
 Chunks come in this order: each plan (its ``document_graph``: the nodes it owns and the edges touching them);
 the shared nodes (agencies, laws, places, a thousand at a time), the facts between them (BELONGS_TO, WITHIN)
 and the government functions the agencies carry; the plan-level links; then the measure-level links in keyset
-pages (``link_page``). A shared node is written once, in its own phase, so nothing but the current chunk and the
-set of function names is kept while writing: a national export (size M, ~20 million triples) runs in the memory
-of one plan.
+pages (``link_page``). A shared node is written once, in its own phase, so no set of ids written is kept: what is
+held is the current chunk, or the nodes of one shared label (size M: 49,000 agencies), and the function names.
 
-Writers: N-Triples and N-Quads are a line per triple; Turtle writes the prefixes once, then each chunk
-serialised by rdflib without them; JSON-LD writes ``{"@context": …, "@graph": [`` then one object per subject
-and chunk (a subject met in two chunks, a measure and its links, is two objects with one ``@id``, which JSON-LD
-merges). N-Quads puts every triple in one named graph, ``{base}/graph``.
+Writers: N-Triples and N-Quads are a line per triple (rdflib's row writer); Turtle writes the prefixes once, then
+each chunk by subject (``s p o ; p o .``); JSON-LD writes ``{"@context": …, "@graph": [`` then one node object per
+subject and chunk (a subject met in two chunks, a measure and its links, is two objects with one ``@id``, which
+JSON-LD merges). N-Quads puts every triple in one named graph, ``{base}/graph``. The tests parse every format back
+and compare it with the graph built in one piece (``whole_graph``).
 """
 from __future__ import annotations
 
@@ -21,9 +21,8 @@ from typing import Any, Literal as Format, TypeVar
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
-from rdflib.term import Node as Term
 from rdflib.plugins.serializers.nt import _nt_row
-
+from rdflib.term import Node as Term
 
 from policygraph.graph.store import Store
 from policygraph.linked.iris import PREFIXES, graph_iri
