@@ -374,3 +374,11 @@ def test_the_sparql_graph_follows_the_store_after_a_load(store: Store, corpus: d
     assert plans() == 1
     store.write_fragment(corpus["001"])
     assert plans() == 2
+
+
+def test_a_graph_over_the_endpoints_size_is_refused_with_503(graph: Store) -> None:
+    tiny = TestClient(create_app(graph, ApiSettings(base_iri=BASE, sparql=sparql.SparqlLimits(max_triples=1000))))
+    for _ in range(2):  # the second is answered from the refusal remembered for this version of the store
+        assert "triple store" in assert_problem(tiny.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}), 503)
+    least = sparql.fewest_triples(graph.counts())
+    assert 0 < least <= len(exported(graph)), "fewest_triples is a lower bound"

@@ -92,7 +92,10 @@ def _check(deadline: float) -> None:
 
 
 def build_graph(store: Store, base: str, max_triples: int) -> Graph:
-    """The store's triples in one rdflib graph whose queries can be stopped (GraphTooLarge past the limit)."""
+    """The store's triples in one rdflib graph whose queries can be stopped (GraphTooLarge past the limit,
+    told from the store's counts when they already say so, before anything is read)."""
+    if (least := fewest_triples(store.counts())) > max_triples:
+        raise _too_large(max_triples, f"at least {least:,}")
     g = Graph(store=_TimedMemory())
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, override=True, replace=True)
@@ -100,9 +103,20 @@ def build_graph(store: Store, base: str, max_triples: int) -> Graph:
         for t in part:
             g.add(t)
         if len(g) > max_triples:
-            raise GraphTooLarge(f"the graph has more than {max_triples:,} triples, more than the in-memory SPARQL "
-                                "endpoint holds; export it (policygraph export --format nt) into a triple store")
+            raise _too_large(max_triples, "more")
     return g
+
+
+def fewest_triples(counts: dict[str, dict[str, int]]) -> int:
+    """A lower bound of the triples ``mapping`` writes for a store of these counts: every node has at least
+    three (its types and a label, or its place in a plan), a measure-level link five, a responsibility six."""
+    edges = counts["edges"]
+    return 3 * sum(counts["nodes"].values()) + 5 * edges.get("DERIVES_FROM", 0) + 6 * edges.get("RESPONSIBLE_FOR", 0)
+
+
+def _too_large(max_triples: int, found: str) -> GraphTooLarge:
+    return GraphTooLarge(f"the graph has {found} triples than the {max_triples:,} the in-memory SPARQL endpoint "
+                         "holds; export it (policygraph export --format nt) into a triple store")
 
 
 class GraphCache:
@@ -112,16 +126,24 @@ class GraphCache:
         self._lock = threading.Lock()
         self._key: tuple[str, str] | None = None
         self._graph: Graph | None = None
+        self._refused: tuple[tuple[str, str], GraphTooLarge] | None = None
 
     def get(self, store: Store, base: str, limits: SparqlLimits, store_lock: Any) -> Graph:
-        """The current graph; ``store_lock`` is held while the store is read (the stores are not thread-safe)."""
+        """The current graph; ``store_lock`` is held while the store is read (the stores are not thread-safe).
+        A graph found too large is not tried again until the store changes."""
         with self._lock:
             with store_lock:
                 version = store.version()
                 key = (base, version) if version is not None else None
+                if self._refused is not None and key == self._refused[0]:
+                    raise self._refused[1]
                 if self._graph is None or key is None or key != self._key:
                     self._graph = None  # the old copy goes before the new one is built
-                    self._graph = build_graph(store, base, limits.max_triples)
+                    try:
+                        self._graph = build_graph(store, base, limits.max_triples)
+                    except GraphTooLarge as exc:
+                        self._refused = (key, exc) if key is not None else None
+                        raise
                     self._key = key
             return self._graph
 
