@@ -4,7 +4,8 @@ The copy is built from the store (``stream.chunks``), kept while ``store.version
 again after a load or a review; past ``max_triples`` it is not built (503): the endpoint is meant for small and
 medium graphs. rdflib's memory store takes ~1.1 KB a triple (the first million triples of size M: 1,090 MiB, built
 in 43 s) and the sample corpus is ~15,000 triples (0.3 s), so the default limit, 2,000,000 triples, is ~2 GiB; a
-national store (size M, ~20 million triples) belongs in a triple store loaded from ``policygraph export``.
+national store (size M: 29.6 million triples, ~32 GiB as one rdflib graph) belongs in a triple store loaded from
+``policygraph export``.
 
 Limits, each one answer:
 - the query text: at most ``max_query_chars`` characters (413);

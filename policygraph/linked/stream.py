@@ -132,7 +132,9 @@ class _Names:
         if isinstance(term, URIRef):
             known = self.cache.get(term)
             if known is None:
-                known = self.cache[term] = self._name(term)
+                known = self._name(term)
+                if not known.startswith("<"):  # only the vocabulary is remembered: a node's IRI comes once or twice,
+                    self.cache[term] = known   # and remembering them all held 500 MB more at size M
             return known
         if isinstance(term, Literal):
             return term.n3(self.graph.namespace_manager)
