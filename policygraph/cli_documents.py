@@ -5,10 +5,11 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import cast
 
 import click
 
-from policygraph.cli import STORE_OPTION, main, open_configured_store
+from policygraph.cli import STORE_OPTION, fail, main, open_configured_store
 from policygraph.graph.store import Store
 from policygraph.loaders.model import PlanTree
 from policygraph.loaders.parse import parse_file
@@ -196,12 +197,21 @@ def stats(store_url: str | None, as_json: bool) -> None:
         click.echo(f"{kind}: " + ", ".join(f"{k} {v}" for k, v in counts[kind].items()))
 
 
+EXPORT_FORMATS = ("json", "turtle", "jsonld", "nt", "nq")
+
+
 @main.command()
 @STORE_OPTION
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option("--format", "fmt", default="json", show_default=True, metavar="|".join(EXPORT_FORMATS), help="json: node-link JSON; turtle, jsonld, nt (N-Triples), nq (N-Quads, one named "
+                                      "graph {base}/graph): RDF in ELI, PROV, ORG and SKOS terms, streamed.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None, help="File to write (default stdout).")
 def export(store_url: str | None, fmt: str, output: Path | None) -> None:
-    """Write the whole graph as node-link JSON."""
+    """Write the whole graph as node-link JSON, or as RDF (IRIs under $POLICYGRAPH_BASE_IRI)."""
+    if fmt not in EXPORT_FORMATS:  # checked here, not by click.Choice, so the error is one line
+        fail(f"--format {fmt!r} is not an export format: use {', '.join(EXPORT_FORMATS)}")
+    if fmt != "json":
+        _export_rdf(store_url, fmt, output)
+        return
     with open_configured_store(store_url) as store:
         data = json.dumps(store.export(), ensure_ascii=False)
     if output is None:
@@ -209,6 +219,32 @@ def export(store_url: str | None, fmt: str, output: Path | None) -> None:
     else:
         tmp = output.with_suffix(output.suffix + ".tmp")
         tmp.write_text(data, encoding="utf-8")
+        tmp.replace(output)  # never a half-written export
+
+
+def _export_rdf(store_url: str | None, fmt: str, output: Path | None) -> None:
+    """The RDF export, written piece by piece as the store is read (a national store does not fit in memory as
+    one rdflib graph)."""
+    from policygraph.linked.iris import configured_base
+    from policygraph.linked.stream import RdfFormat, chunks, write
+
+    base = configured_base()
+    with open_configured_store(store_url) as store:
+        pieces = write(chunks(store, base), cast(RdfFormat, fmt), base)
+        if output is None:
+            out = sys.stdout.buffer
+            for piece in pieces:
+                out.write(piece)
+            out.flush()
+            return
+        tmp = output.with_suffix(output.suffix + ".tmp")
+        try:
+            with tmp.open("wb") as f:
+                for piece in pieces:
+                    f.write(piece)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         tmp.replace(output)  # never a half-written export
 
 

@@ -64,3 +64,21 @@ class ConfigError(PolicyGraphError):
 
 class Busy(PolicyGraphError):
     """Every parse worker is taken for longer than an upload may wait: the API answers 503, try again later."""
+
+
+class BadRequest(PolicyGraphError):
+    """A request that cannot be read as asked (a SPARQL query that does not parse): 400."""
+
+
+class Refused(PolicyGraphError):
+    """A request understood and refused on purpose (a SPARQL update, or a federated query, at the read-only
+    endpoint): 403."""
+
+
+class NotAcceptable(PolicyGraphError):
+    """None of the media types the client accepts can be given (``Accept: image/png`` for a node): 406."""
+
+
+class TooExpensive(PolicyGraphError):
+    """A query stopped at its time limit: 422, as an upload whose parse runs out of time (asking again gives the
+    same answer, so it is not a 503)."""

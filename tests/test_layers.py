@@ -40,6 +40,9 @@ FORBIDDEN = {
     "queries": ["policygraph.loaders.parse", "policygraph.align", "policygraph.ingest", "policygraph.api",
                 "policygraph.viz"],
     "viz": ["policygraph.loaders", "policygraph.align", "policygraph.ingest", "policygraph.api.routes_write"],
+    # linked data reads the store like the queries do, and is served by api/ and the CLI, never the other way
+    "linked": ["policygraph.loaders.parse", "policygraph.align", "policygraph.ingest", "policygraph.api",
+               "policygraph.viz", "policygraph.cli"],
 }
 
 

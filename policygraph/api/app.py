@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from policygraph.api import docs, parse_worker, problems, routes_analysis, routes_browse, routes_write
+from policygraph.api import docs, parse_worker, problems, routes_analysis, routes_browse, routes_linked, routes_write
 from policygraph.api.deps import Backend
 from policygraph.api.methods import allow_header, allowed_methods
 from policygraph.viz.pages import pages_router
@@ -41,7 +41,7 @@ def create_app(store: Store, settings: ApiSettings | None = None) -> FastAPI:
     app.state.backend = Backend(store)
     app.state.settings = config
     problems.install(app)
-    for module in (routes_analysis, routes_browse, routes_write):
+    for module in (routes_analysis, routes_browse, routes_write, routes_linked):
         app.include_router(module.router)
     # The researchers' pages at "/", sharing the API's lock on the store.
     app.include_router(pages_router(lambda: store, lock=app.state.backend.lock))

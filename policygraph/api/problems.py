@@ -1,7 +1,8 @@
 """One error shape for every error: RFC 9457 problem+json, produced by one set of handlers.
 
 Domain errors map by class (NotFound 404, Ambiguous and Conflict 409 with candidates, TooLarge 413, InputError
-422, ConfigError, StoreError and Busy 503, any other PolicyGraphError 400); FastAPI's validation errors and HTTP
+422, ConfigError, StoreError and Busy 503, Refused 403, NotAcceptable 406, TooExpensive 422, any other
+PolicyGraphError 400); FastAPI's validation errors and HTTP
 exceptions (401, 405, 413, …) are reshaped the same way; anything else is a 500 problem (and a bug).
 """
 from __future__ import annotations
@@ -16,8 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from policygraph.api.methods import allow_header, allowed_methods
-from policygraph.errors import (Ambiguous, Busy, ConfigError, Conflict, InputError, NotFound, PolicyGraphError,
-                                StoreError, TooLarge)
+from policygraph.errors import (Ambiguous, Busy, ConfigError, Conflict, InputError, NotAcceptable, NotFound,
+                                PolicyGraphError, Refused, StoreError, TooExpensive, TooLarge)
 
 
 MEDIA_TYPE = "application/problem+json"
@@ -27,7 +28,8 @@ _STATUS: list[tuple[type[PolicyGraphError], int, str]] = [
     (NotFound, 404, "Not found"), (Ambiguous, 409, "Ambiguous reference"), (Conflict, 409, "Conflict"),
     (TooLarge, 413, "Payload too large"), (InputError, 422, "Unprocessable input"), (Busy, 503, "Busy"),
     (ConfigError, 503, "Not configured"),
-    (StoreError, 503, "Store unavailable"), (PolicyGraphError, 400, "Bad request"),
+    (StoreError, 503, "Store unavailable"), (Refused, 403, "Forbidden"), (NotAcceptable, 406, "Not acceptable"),
+    (TooExpensive, 422, "Query too expensive"), (PolicyGraphError, 400, "Bad request"),
 ]
 
 
@@ -96,7 +98,8 @@ def install(app: FastAPI) -> None:
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the problem statuses a route may answer (content type fixed up in docs.py)."""
-    words = {400: "Bad request", 401: "No or wrong bearer token", 404: "Unknown id or reference",
+    words = {400: "Bad request", 401: "No or wrong bearer token", 403: "Refused (a SPARQL update)",
+             404: "Unknown id or reference", 406: "No acceptable media type",
              409: "Ambiguous reference (candidates listed) or conflicting link", 413: "Upload too large",
              422: "Invalid parameter or unreadable document", 503: "Not configured or store unavailable"}
     return {s: {"model": Problem, "description": words.get(s, "Error")} for s in statuses}

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from policygraph.config import setting
 from policygraph.errors import ConfigError
 from policygraph.limits import MAX_UPLOAD_BYTES, PARSE_MEMORY_BYTES, PARSE_TIMEOUT_S
+from policygraph.linked.iris import configured_base, normalise_base
+from policygraph.linked.sparql import SparqlLimits
 
 
 class ApiSettings(BaseModel):
@@ -25,6 +27,14 @@ class ApiSettings(BaseModel):
     max_upload_bytes: int = MAX_UPLOAD_BYTES
     parse_timeout_s: float = Field(default=PARSE_TIMEOUT_S, gt=0, description="an upload's parse is stopped after this")
     parse_memory_bytes: int = Field(default=PARSE_MEMORY_BYTES, gt=0, description="memory one parse may add")
+    base_iri: str = Field(default_factory=configured_base, description="base of the linked-data IRIs "
+                                                                        "($POLICYGRAPH_BASE_IRI)")
+    sparql: SparqlLimits = Field(default_factory=SparqlLimits, description="limits of GET|POST /sparql")
+
+    @field_validator("base_iri")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return normalise_base(value)
 
     @classmethod
     def from_config(cls, **overrides: Any) -> ApiSettings:
