@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -144,6 +144,25 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[It
     yield make
     for s in opened:
         s.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium for a browser-test module (``tests/browsing.py``)."""
+    from browsing import launched
+
+    with launched() as b:
+        yield b
+
+
+@pytest.fixture
+def page(browser: Any, base_url: str) -> Iterator[Any]:
+    """A page of the module's app (its ``base_url`` fixture) whose every request outside 127.0.0.1 is refused and
+    recorded: the test fails on any."""
+    from browsing import guarded_page
+
+    with guarded_page(browser, base_url) as p:
+        yield p
 
 
 @contextmanager

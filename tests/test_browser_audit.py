@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from browsing import CHROMIUM, guarded_page, launched
+from browsing import CHROMIUM
 from conftest import served
 from policygraph import queries as q
 from policygraph.graph.store import Store
@@ -36,19 +36,6 @@ def base_url(store: Store) -> Iterator[str]:
 
     with served(create_app(store, ApiSettings(tokens={TOKEN: "auditor"}))) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launched() as b:
-        yield b
-
-
-@pytest.fixture
-def page(browser: Any, base_url: str) -> Iterator[Any]:
-    """A page whose every request outside 127.0.0.1 is refused and recorded (the test fails on any)."""
-    with guarded_page(browser, base_url) as p:
-        yield p
 
 
 def _shot(page: Any, name: str) -> None:
