@@ -149,6 +149,20 @@ def coverage_matrix(store: Store, parent: str, child_level: str, links: LinkFilt
     >>> coverage_matrix(store, "河北省", "county").share_covered   # doctest: +SKIP
     {'p-6e4d10b35ef3': 0.4, ...}
     """
+    whole = answer(store, _coverage_matrix, parent, child_level, links)  # the heat map's page asks it twice
+    if province is None:
+        return whole
+    places = answer(store, plan_places)
+    keep = {p.id for p in whole.plans
+            if province_of(places[p.id].level, places[p.id].name, places[p.id].parents) == province}
+    # A plan's column and share do not depend on the other columns: a province's matrix is the whole one, narrowed.
+    return whole.model_copy(update={
+        "plans": [p for p in whole.plans if p.id in keep],
+        "share_covered": {k: v for k, v in whole.share_covered.items() if k in keep},
+        "items": [r.model_copy(update={"cells": [c for c in r.cells if c.plan_id in keep]}) for r in whole.items]})
+
+
+def _coverage_matrix(store: Store, parent: str, child_level: str, links: LinkFilter) -> CoverageMatrix:
     snap = snapshot(store)
     pid = resolve_plan(snap, parent)
     rows = []
@@ -156,9 +170,6 @@ def coverage_matrix(store: Store, parent: str, child_level: str, links: LinkFilt
     down = paths(snap, [m.id for m in measures], "down", links, MAX_DEPTH, outline=True)
     reached = {p for found in down.values() for k in found if (p := plan_of(snap, k))}
     plans = lower_plans(store, snap, pid, child_level, reached)
-    if province is not None:
-        places = answer(store, plan_places)
-        plans = [p for p in plans if province_of(places[p].level, places[p].name, places[p].parents) == province]
     hit: dict[str, int] = {p: 0 for p in plans}
     wanted = set(plans)
     for m in measures:
