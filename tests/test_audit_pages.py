@@ -23,6 +23,20 @@ def _plan(store: Store, ref: str) -> str:
     return q.get_plan(store, ref).id
 
 
+def _walk(client: TestClient, url: str, rows: str, table: str | None = None) -> list[str]:
+    """What ``rows`` (a regex with one group) finds on every page from ``url``, following rel="next" to the end;
+    only inside the table after ``table`` (its id attribute) when given."""
+    seen: list[str] = []
+    at: str | None = url
+    while at:
+        html = client.get(at).text
+        part = html.split(table, 1)[1].split("</table>", 1)[0] if table else html
+        seen += re.findall(rows, part)
+        nxt = re.search(r'href="([^"]+)" rel="next"', html)
+        at = unescape(nxt.group(1)) if nxt else None
+    return seen
+
+
 def _cells(html: str) -> dict[tuple[str, str], str]:
     """(measure id, plan id) → the cell's class list, from the heat map."""
     out = {}
@@ -101,14 +115,7 @@ def test_the_plan_page_links_to_its_coverage_and_targets(client: TestClient, sql
 def test_the_agency_index_pages_by_key_and_counts_its_facets(client: TestClient, sqlite_graph: Store) -> None:
     whole = q.list_agencies(sqlite_graph)
     assert whole.total > 50, "the sample corpus names more bodies than one page"
-    seen: list[str] = []
-    url: str | None = "/agencies"
-    while url:
-        html = client.get(url).text
-        table = html.split('id="agencies"', 1)[1].split("</table>", 1)[0]
-        seen += re.findall(r'href="/agencies/([^"]+)"', table)
-        nxt = re.search(r'href="([^"]+)" rel="next"', html)
-        url = unescape(nxt.group(1)) if nxt else None
+    seen = _walk(client, "/agencies", r'href="/agencies/([^"]+)"', 'id="agencies"')
     assert seen == [a.id for a in whole.items]
     county = sum(a.level == "county" for a in whole.items)
     html = client.get("/agencies").text
@@ -185,14 +192,7 @@ def test_the_home_page_pages_plans_by_key_with_level_and_year_facets(client: Tes
 
     monkeypatch.setattr(context, "HOME_PAGE", 2)
     every = [p.id for p in q.list_plans(sqlite_graph).items]
-    seen: list[str] = []
-    url: str | None = "/"
-    while url:
-        html = client.get(url).text
-        seen += re.findall(r'<tr class="plan-row" id="([^"]+)">', html)
-        nxt = re.search(r'href="([^"]+)" rel="next"', html)
-        url = unescape(nxt.group(1)) if nxt else None
-    assert seen == every
+    assert _walk(client, "/", r'<tr class="plan-row" id="([^"]+)">') == every
     counties = sum(p.level == "county" for p in q.list_plans(sqlite_graph).items)
     html = client.get("/", params={"level": "county"}).text
     assert f"{counties} 个规划" in html and len(re.findall(r'class="plan-row"', html)) == min(2, counties)
@@ -253,14 +253,7 @@ def test_the_links_index_pages_by_key_with_status_counts(client: TestClient, sql
     every = [e.id for e in sorted(sqlite_graph.links(), key=lambda e: e.id)
              if xx in (e.link.source_plan, e.link.target_plan)]
     assert len(every) > 40
-    seen: list[str] = []
-    url: str | None = f"/links?plan={xx}"
-    while url:
-        html = client.get(url).text
-        seen += re.findall(r'<tr class="link-row" data-link="([^"]+)"', html)
-        nxt = re.search(r'href="([^"]+)" rel="next"', html)
-        url = unescape(nxt.group(1)) if nxt else None
-    assert seen == every
+    assert _walk(client, f"/links?plan={xx}", r'<tr class="link-row" data-link="([^"]+)"') == every
     counts: dict[str, int] = {}
     for e in sqlite_graph.links():
         counts[e.link.status] = counts.get(e.link.status, 0) + 1
